@@ -1,0 +1,164 @@
+"""Forms for signing up, logging in, inviting and managing members."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from . import login_throttle
+from .models import Invitation, Membership, Organization, Role, User
+from .services import daily_invitation_limit_reached, grantable_roles
+
+
+class PasswordPairMixin(forms.Form):
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters; not entirely numeric and not too common."),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def password_user(self) -> User:
+        """A stand-in user so that the similarity validator can compare the password."""
+        return User(
+            email=self.cleaned_data.get("email") or getattr(self, "email", ""),
+            first_name=self.cleaned_data.get("first_name", ""),
+            last_name=self.cleaned_data.get("last_name", ""),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            try:
+                password_validation.validate_password(p1, self.password_user())
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class SignUpForm(PasswordPairMixin, forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    organization_name = forms.CharField(
+        label=_("Company or organization"),
+        max_length=150,
+        help_text=_("You can invite your colleagues to it afterwards."),
+    )
+    field_order = ["first_name", "last_name", "email", "organization_name"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("This address already has an account. Log in, or reset your password.")
+            )
+        return email
+
+
+class ThrottledLoginForm(AuthenticationForm):
+    """Django's login form, refusing further tries after too many failures."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": _(
+            "Too many failed login attempts. For your security, please wait %(minutes)s "
+            "minutes and try again, or reset your password."
+        ),
+    }
+
+    def clean(self):
+        email = self.cleaned_data.get("username") or ""
+        address = login_throttle.client_address(self.request)
+        if login_throttle.is_locked(email=email, address=address):
+            raise forms.ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            login_throttle.record_failure(email=email, address=address)
+            raise
+        login_throttle.clear_account(email=email)
+        return cleaned
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    name = forms.CharField(label=_("Name (optional)"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, organization: Organization, membership: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.fields["role"].choices = grantable_roles(membership.role)
+        self.fields["role"].initial = Role.MEMBER
+        self.fields["role"].help_text = _(
+            "Viewers can only read; members can also create, edit, delete and import; "
+            "admins can also manage users."
+        )
+        self.pending_invitation: Invitation | None = None
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if self.organization.memberships.filter(user__email__iexact=email).exists():
+            raise forms.ValidationError(_("This person is already a member of the organization."))
+        pending = self.organization.invitations.pending().filter(email__iexact=email).first()
+        if pending is not None:
+            self.pending_invitation = pending
+            raise forms.ValidationError(
+                _("This address has already been invited. You can send the invitation again."),
+                code="pending",
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if daily_invitation_limit_reached(self.organization):
+            raise forms.ValidationError(
+                _(
+                    "Your organization has sent %(limit)s invitations in the last 24 hours, "
+                    "the most allowed. Please try again tomorrow."
+                ),
+                params={"limit": settings.INVITATIONS_PER_ORGANIZATION_PER_DAY},
+            )
+        return cleaned
+
+
+class AcceptInvitationForm(PasswordPairMixin, forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    field_order = ["first_name", "last_name"]
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args, membership: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = grantable_roles(membership.role)
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name"]

@@ -1,0 +1,54 @@
+"""Limits failed logins per account and per client address.
+
+Counters live in the default cache, which is a database table or Redis: either way they are
+shared by every server process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def _key(kind: str, value: str) -> str:
+    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
+    return f"login-failures:{kind}:{digest}"
+
+
+def _keys(email: str, address: str) -> list[tuple[str, int]]:
+    return [
+        (_key("account", email), settings.LOGIN_FAILURE_LIMIT),
+        (_key("address", address), settings.LOGIN_FAILURE_IP_LIMIT),
+    ]
+
+
+def is_locked(*, email: str, address: str) -> bool:
+    return any((cache.get(key) or 0) >= limit for key, limit in _keys(email, address))
+
+
+def record_failure(*, email: str, address: str) -> None:
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    for key, _limit in _keys(email, address):
+        # add() is a no-op when the key exists, so the window starts at the first failure.
+        cache.add(key, 0, timeout=window)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=window)
+
+
+def clear_account(*, email: str) -> None:
+    cache.delete(_key("account", email))
+
+
+def client_address(request) -> str:
+    """The client's address; behind NUM_PROXIES trusted proxies, taken from X-Forwarded-For."""
+    proxies = settings.NUM_PROXIES
+    if proxies:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"

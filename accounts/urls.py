@@ -1,0 +1,79 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from .password_reset import SiteURLPasswordResetForm
+from .views import auth, invitations, users
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("signup/", auth.signup, name="signup"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password_change.html",
+            success_url=reverse_lazy("accounts:password_change_done"),
+        ),
+        name="password_change",
+    ),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="accounts/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=SiteURLPasswordResetForm,
+            template_name="accounts/password_reset.html",
+            success_url=reverse_lazy("accounts:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="accounts/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("accounts:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("organizations/none/", auth.no_organization, name="no_organization"),
+    path("organizations/new/", auth.organization_create, name="organization_create"),
+    path("organizations/switch/", auth.organization_switch, name="organization_switch"),
+    path("settings/users/", users.user_list, name="user_list"),
+    path("settings/users/invite/", users.invite, name="invite"),
+    path(
+        "settings/invitations/<int:pk>/resend/",
+        users.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "settings/invitations/<int:pk>/revoke/",
+        users.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("settings/members/<int:pk>/role/", users.member_change_role, name="member_role"),
+    path("settings/members/<int:pk>/remove/", users.member_remove, name="member_remove"),
+    path("settings/organization/", users.organization_settings, name="organization_settings"),
+    path("invitations/accept/", invitations.invitation_accept, name="invitation_accept"),
+    path("invitations/<str:token>/", invitations.invitation_open, name="invitation_open"),
+]

@@ -1,0 +1,14 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.tenancy import organization_required
+
+
+@organization_required
+def start(request: HttpRequest) -> HttpResponse:
+    return render(request, "importer/start.html", {})
+
+
+@organization_required
+def product_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "importer/product_list.html", {})

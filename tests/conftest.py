@@ -1,0 +1,95 @@
+"""The personas every test can use.
+
+alice is the admin of Acme, bob a member, vera a viewer; charlie is the admin of another
+organization (Globex) and must never see anything of Acme's.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from accounts.models import Membership, Organization, Role, User
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SITE_URL = "https://kontor.test"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def make_user(email: str, first: str, last: str) -> User:
+    return User.objects.create_user(email, PASSWORD, first_name=first, last_name=last)
+
+
+@pytest.fixture
+def acme(db) -> Organization:
+    return Organization.objects.create(name="Acme GmbH", slug="acme")
+
+
+@pytest.fixture
+def globex(db) -> Organization:
+    return Organization.objects.create(name="Globex AG", slug="globex")
+
+
+@pytest.fixture
+def alice(acme) -> User:
+    user = make_user("alice@acme.test", "Alice", "Admin")
+    Membership.objects.create(user=user, organization=acme, role=Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def bob(acme) -> User:
+    user = make_user("bob@acme.test", "Bob", "Member")
+    Membership.objects.create(user=user, organization=acme, role=Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def vera(acme) -> User:
+    user = make_user("vera@acme.test", "Vera", "Viewer")
+    Membership.objects.create(user=user, organization=acme, role=Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def charlie(globex) -> User:
+    user = make_user("charlie@globex.test", "Charlie", "Other")
+    Membership.objects.create(user=user, organization=globex, role=Role.ADMIN)
+    return user
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice) -> Client:
+    return client_for(alice)
+
+
+@pytest.fixture
+def bob_client(bob) -> Client:
+    return client_for(bob)
+
+
+@pytest.fixture
+def vera_client(vera) -> Client:
+    return client_for(vera)
+
+
+@pytest.fixture
+def charlie_client(charlie) -> Client:
+    return client_for(charlie)
