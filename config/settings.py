@@ -59,8 +59,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "import_export",
+    "django_countries",
     "accounts",
     "contacts_app",
+    "products",
     "importer",
 ]
 

@@ -8,7 +8,3 @@ from accounts.tenancy import organization_required
 def start(request: HttpRequest) -> HttpResponse:
     return render(request, "importer/start.html", {})
 
-
-@organization_required
-def product_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "importer/product_list.html", {})
