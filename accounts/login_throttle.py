@@ -29,14 +29,17 @@ def is_locked(*, email: str, address: str) -> bool:
 
 
 def record_failure(*, email: str, address: str) -> None:
+    """Count one failure; the counters expire a full window after the latest failure."""
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
     for key, _limit in _keys(email, address):
-        # add() is a no-op when the key exists, so the window starts at the first failure.
         cache.add(key, 0, timeout=window)
         try:
             cache.incr(key)
         except ValueError:
             cache.set(key, 1, timeout=window)
+        # The database cache's incr() re-sets the key with the default timeout (5 minutes),
+        # which would end a lock before the time the message promises; touch() restores it.
+        cache.touch(key, timeout=window)
 
 
 def clear_account(*, email: str) -> None:
