@@ -25,3 +25,66 @@
     }
   });
 })();
+
+// Contact form: show the fields of the chosen kind, the shipping address only when wanted,
+// and add or remove contact persons and web profiles in place.
+(function () {
+  "use strict";
+
+  function syncKind(form) {
+    var checked = form.querySelector("input[name=kind]:checked");
+    var kind = checked ? checked.value : "company";
+    form.querySelectorAll("[data-kind-section]").forEach(function (section) {
+      section.hidden = section.dataset.kindSection !== kind;
+    });
+  }
+
+  function syncShipping(form) {
+    var box = form.querySelector("input[name=has_shipping_address]");
+    var section = form.querySelector("[data-shipping-section]");
+    if (box && section) section.hidden = !box.checked;
+  }
+
+  function initContactForm(form) {
+    syncKind(form);
+    syncShipping(form);
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "kind") syncKind(form);
+      if (event.target.name === "has_shipping_address") syncShipping(form);
+    });
+  }
+
+  function initFormset(container) {
+    var prefix = container.dataset.prefix;
+    var total = container.querySelector("input[name='" + prefix + "-TOTAL_FORMS']");
+    var rows = container.querySelector("[data-formset-rows]");
+    var template = container.querySelector("template[data-formset-template]");
+    container.querySelector("[data-formset-add]").addEventListener("click", function () {
+      var index = parseInt(total.value, 10);
+      var html = template.innerHTML.replace(/__prefix__/g, String(index));
+      rows.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      var added = rows.lastElementChild;
+      var first = added && added.querySelector("input:not([type=hidden]):not([type=checkbox]), select");
+      if (first) first.focus();
+    });
+    container.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-formset-remove]");
+      if (!button) return;
+      var row = button.closest("[data-formset-row]");
+      var del = row.querySelector("input[name$='-DELETE']");
+      if (del) del.checked = true;
+      row.hidden = true;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-contact-form]").forEach(initContactForm);
+    document.querySelectorAll("[data-formset]").forEach(initFormset);
+    // Rows the user removed before a failed save stay removed.
+    document.querySelectorAll("[data-formset-row]").forEach(function (row) {
+      var del = row.querySelector("input[name$='-DELETE']");
+      if (del && del.checked) row.hidden = true;
+    });
+  });
+})();

@@ -1,0 +1,191 @@
+"""Forms for a contact with its contact persons and web profiles, and for notes."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Contact, ContactPerson, Note, WebProfile
+
+CONTACT_FIELDS = [
+    "kind", "is_customer", "is_supplier",
+    "company_name", "tax_number", "vat_id",
+    "salutation", "title", "first_name", "last_name",
+    "billing_supplement", "billing_street", "billing_postal_code", "billing_city",
+    "billing_country",
+    "has_shipping_address", "shipping_supplement", "shipping_street", "shipping_postal_code",
+    "shipping_city", "shipping_country",
+    *Contact.EMAIL_FIELDS, *Contact.PHONE_FIELDS,
+]
+
+
+class ContactForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_duplicate = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Contact
+        fields = CONTACT_FIELDS
+        widgets = {
+            "kind": forms.RadioSelect,
+            "salutation": forms.TextInput(attrs={"list": "salutation-suggestions"}),
+            **{f: forms.EmailInput(attrs={"autocomplete": "off"}) for f in Contact.EMAIL_FIELDS},
+            **{f: forms.TextInput(attrs={"type": "tel"}) for f in Contact.PHONE_FIELDS},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["kind"].disabled = True
+            self.fields["kind"].help_text = _("A contact stays a company or a person.")
+            self.fields["version"].initial = self.instance.version
+        self.fields["company_name"].label = _("Company name")
+        for name in ("billing_country", "shipping_country"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def clean_vat_id(self) -> str:
+        from . import validators
+
+        value = self.cleaned_data.get("vat_id", "")
+        if not value:
+            return ""
+        validators.validate_vat_id(value)
+        return validators.normalize_vat_id(value)
+
+    def clean(self):
+        from . import validators
+
+        cleaned = super().clean()
+        kind = cleaned.get("kind") or self.instance.kind
+        if not cleaned.get("is_customer") and not cleaned.get("is_supplier"):
+            self.add_error("is_customer", _("Choose at least one role: customer or supplier."))
+        if kind == Contact.Kind.COMPANY and not cleaned.get("company_name", "").strip():
+            self.add_error("company_name", _("A company needs a name."))
+        if kind == Contact.Kind.PERSON and not cleaned.get("last_name", "").strip():
+            self.add_error("last_name", _("A person needs a last name."))
+        for prefix in ("billing", "shipping"):
+            code = cleaned.get(f"{prefix}_postal_code", "")
+            if code and (prefix == "billing" or cleaned.get("has_shipping_address")):
+                try:
+                    validators.validate_postal_code(code, cleaned.get(f"{prefix}_country") or "")
+                except ValidationError as error:
+                    self.add_error(f"{prefix}_postal_code", error)
+        return cleaned
+
+    def contact_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in CONTACT_FIELDS if name in self.cleaned_data}
+
+
+class ContactPersonForm(forms.ModelForm):
+    class Meta:
+        model = ContactPerson
+        fields = [
+            "salutation", "title", "first_name", "last_name", "position", "email", "phone",
+            "phone_extension", "mobile", "is_primary",
+        ]
+        widgets = {
+            "salutation": forms.TextInput(attrs={"list": "salutation-suggestions"}),
+            "phone": forms.TextInput(attrs={"type": "tel"}),
+            "mobile": forms.TextInput(attrs={"type": "tel"}),
+        }
+
+
+class BaseContactPersonFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        primaries = [
+            f for f in self.forms
+            if f.cleaned_data.get("is_primary") and not self._should_delete_form(f)
+        ]
+        if len(primaries) > 1:
+            raise ValidationError(_("Only one contact person can be the primary one."))
+
+    def people(self) -> list[dict]:
+        return [
+            f.cleaned_data for f in self.forms
+            if f.has_changed() and f.cleaned_data and not self._should_delete_form(f)
+        ]
+
+
+def _without_delete(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in row.items() if k not in ("DELETE", "id")} for row in rows]
+
+
+ContactPersonFormSet = forms.formset_factory(
+    ContactPersonForm, formset=BaseContactPersonFormSet, extra=0, can_delete=True, max_num=50,
+    validate_max=True,
+)
+
+
+class WebProfileForm(forms.ModelForm):
+    class Meta:
+        model = WebProfile
+        fields = ["kind", "value"]
+        widgets = {"kind": forms.Select(attrs={"class": "form-select"})}
+
+    def clean(self):
+        from . import validators
+
+        cleaned = super().clean()
+        kind, value = cleaned.get("kind"), cleaned.get("value")
+        if kind and value:
+            try:
+                cleaned["value"] = validators.validate_web_profile(kind, value)
+            except ValidationError as error:
+                self.add_error("value", error)
+        return cleaned
+
+
+class BaseWebProfileFormSet(forms.BaseFormSet):
+    def profiles(self) -> list[dict]:
+        return [
+            f.cleaned_data for f in self.forms
+            if f.has_changed() and f.cleaned_data and not self._should_delete_form(f)
+        ]
+
+
+WebProfileFormSet = forms.formset_factory(
+    WebProfileForm, formset=BaseWebProfileFormSet, extra=0, can_delete=True, max_num=30,
+    validate_max=True,
+)
+
+
+def person_rows(formset: BaseContactPersonFormSet) -> list[dict]:
+    return _without_delete(formset.people())
+
+
+def profile_rows(formset: BaseWebProfileFormSet) -> list[dict]:
+    return _without_delete(formset.profiles())
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = Note
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class ContactFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[("", _("All roles")), ("customer", _("Customers")), ("supplier", _("Suppliers"))],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("Companies and persons")), ("company", _("Companies")),
+                 ("person", _("Persons"))],
+    )
+    archived = forms.BooleanField(label=_("Archived"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("name", _("Name")), ("number", _("Number")), ("city", _("City")),
+            ("-changed", _("Last change")),
+        ],
+    )

@@ -1,0 +1,264 @@
+"""The address book: contacts (companies or persons), their contact persons, web profiles and notes.
+
+Modelled on lexoffice's contact so that its users find everything they had.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from accounts.models import Organization
+
+CUSTOMER_NUMBERS = (10000, 69999)
+SUPPLIER_NUMBERS = (70000, 99999)
+
+
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def for_organization(self, organization: Organization) -> ContactQuerySet:
+        return self.filter(organization=organization)
+
+    def active(self) -> ContactQuerySet:
+        return self.filter(archived=False)
+
+
+class Contact(models.Model):
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Company")
+        PERSON = "person", _("Person")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="contacts"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
+    is_customer = models.BooleanField(_("customer"), default=True)
+    is_supplier = models.BooleanField(_("supplier"), default=False)
+    customer_number = models.PositiveIntegerField(_("customer number"), null=True, blank=True)
+    supplier_number = models.PositiveIntegerField(_("supplier number"), null=True, blank=True)
+
+    company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    tax_number = models.CharField(_("tax number"), max_length=30, blank=True)
+    vat_id = models.CharField(_("VAT ID"), max_length=20, blank=True)
+
+    salutation = models.CharField(_("salutation"), max_length=25, blank=True)
+    title = models.CharField(_("title"), max_length=40, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+
+    billing_supplement = models.CharField(_("address supplement"), max_length=100, blank=True)
+    billing_street = models.CharField(_("street and number"), max_length=100, blank=True)
+    billing_postal_code = models.CharField(_("postal code"), max_length=12, blank=True)
+    billing_city = models.CharField(_("city"), max_length=100, blank=True)
+    billing_country = CountryField(_("country"), blank=True, default="DE")
+
+    has_shipping_address = models.BooleanField(_("separate shipping address"), default=False)
+    shipping_supplement = models.CharField(_("address supplement"), max_length=100, blank=True)
+    shipping_street = models.CharField(_("street and number"), max_length=100, blank=True)
+    shipping_postal_code = models.CharField(_("postal code"), max_length=12, blank=True)
+    shipping_city = models.CharField(_("city"), max_length=100, blank=True)
+    shipping_country = CountryField(_("country"), blank=True)
+
+    email_business = models.EmailField(_("e-mail (business)"), blank=True)
+    email_office = models.EmailField(_("e-mail (office)"), blank=True)
+    email_private = models.EmailField(_("e-mail (private)"), blank=True)
+    email_other = models.EmailField(_("e-mail (other)"), blank=True)
+    phone_business = models.CharField(_("phone (business)"), max_length=40, blank=True)
+    phone_office = models.CharField(_("phone (office)"), max_length=40, blank=True)
+    phone_mobile = models.CharField(_("mobile"), max_length=40, blank=True)
+    phone_private = models.CharField(_("phone (private)"), max_length=40, blank=True)
+    phone_fax = models.CharField(_("fax"), max_length=40, blank=True)
+    phone_other = models.CharField(_("phone (other)"), max_length=40, blank=True)
+
+    archived = models.BooleanField(_("archived"), default=False)
+    # What the list shows and sorts by, and what search looks through; kept up to date by
+    # contacts_app.services after every change.
+    display_name = models.CharField(max_length=250, blank=True, editable=False)
+    sort_name = models.CharField(max_length=250, blank=True, editable=False, db_index=True)
+    search_text = models.TextField(blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+
+    objects = ContactQuerySet.as_manager()
+
+    EMAIL_FIELDS = ("email_business", "email_office", "email_private", "email_other")
+    PHONE_FIELDS = (
+        "phone_business", "phone_office", "phone_mobile", "phone_private", "phone_fax",
+        "phone_other",
+    )
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["sort_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "customer_number"],
+                condition=Q(customer_number__isnull=False),
+                name="contact_customer_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "supplier_number"],
+                condition=Q(supplier_number__isnull=False),
+                name="contact_supplier_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_customer=True) | Q(is_supplier=True),
+                name="contact_has_a_role",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "archived", "sort_name"]),
+            models.Index(fields=["organization", "billing_city"]),
+            models.Index(fields=["organization", "updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.compute_display_name()
+
+    def compute_display_name(self) -> str:
+        if self.kind == self.Kind.COMPANY:
+            return self.company_name
+        return " ".join(p for p in [self.title, self.first_name, self.last_name] if p)
+
+    @property
+    def is_company(self) -> bool:
+        return self.kind == self.Kind.COMPANY
+
+    @property
+    def primary_email(self) -> str:
+        return next((getattr(self, f) for f in self.EMAIL_FIELDS if getattr(self, f)), "")
+
+    @property
+    def primary_phone(self) -> str:
+        return next((getattr(self, f) for f in self.PHONE_FIELDS if getattr(self, f)), "")
+
+    def emails(self) -> list[tuple[str, str]]:
+        return [
+            (self._meta.get_field(f).verbose_name, getattr(self, f))
+            for f in self.EMAIL_FIELDS
+            if getattr(self, f)
+        ]
+
+    def phones(self) -> list[tuple[str, str]]:
+        return [
+            (self._meta.get_field(f).verbose_name, getattr(self, f))
+            for f in self.PHONE_FIELDS
+            if getattr(self, f)
+        ]
+
+    @property
+    def numbers(self) -> list[int]:
+        return [n for n in (self.customer_number, self.supplier_number) if n]
+
+
+class ContactPerson(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="persons")
+    salutation = models.CharField(_("salutation"), max_length=25, blank=True)
+    title = models.CharField(_("title"), max_length=40, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone_extension = models.CharField(_("extension"), max_length=10, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=40, blank=True)
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["-is_primary", "last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact"], condition=Q(is_primary=True), name="one_primary_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in [self.title, self.first_name, self.last_name] if p)
+
+    @property
+    def phone_with_extension(self) -> str:
+        if self.phone and self.phone_extension:
+            return f"{self.phone}-{self.phone_extension}"
+        return self.phone
+
+
+class WebProfile(models.Model):
+    class Kind(models.TextChoices):
+        WEBSITE = "website", _("Website")
+        BLOG = "blog", _("Blog")
+        TWITTER = "twitter", _("Twitter/X")
+        SKYPE = "skype", _("Skype")
+        MESSENGER = "messenger", _("Messenger")
+        LINKEDIN = "linkedin", _("LinkedIn")
+        XING = "xing", _("XING")
+        OTHER = "other", _("Other")
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="web_profiles")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.WEBSITE)
+    value = models.CharField(_("address or name"), max_length=300)
+
+    class Meta:
+        verbose_name = _("web profile")
+        verbose_name_plural = _("web profiles")
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+
+class Note(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    text = models.TextField(_("note"), max_length=5000)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+class NumberSequence(models.Model):
+    """The last number handed out per organization and role, so deleted numbers never return."""
+
+    class Role(models.TextChoices):
+        CUSTOMER = "customer", _("customer")
+        SUPPLIER = "supplier", _("supplier")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    last_value = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "role"], name="one_sequence_per_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.role} {self.last_value}"

@@ -1,0 +1,148 @@
+"""Instant search over contacts.
+
+Every contact carries `search_text`: its names, numbers, e-mail addresses, phone numbers (also as
+bare digits) and city, and the same of its contact persons, folded to lower case without
+diacritics, with German umlauts also spelled out ("müller" is stored as "muller" and "mueller").
+A query is folded the same way and every word of it must occur somewhere.
+
+On SQLite an FTS5 table with the trigram tokenizer indexes `search_text`, so a substring query
+does not scan the table; on PostgreSQL a pg_trgm GIN index does the same for LIKE. Both are
+created by `ensure_search_index()` after every migrate.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+FTS_TABLE = "contacts_contact_fts"
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+PHONE_QUERY = re.compile(r"^\+?[\d\s()/.\-]+$")
+NON_DIGITS = re.compile(r"\D+")
+DACH_CODES = {"49", "43", "41"}
+
+
+def fold(text: str) -> str:
+    """Lower case, ß as ss, and letters without their accents: "Müller" → "muller"."""
+    text = text.lower().replace("ß", "ss")
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Letters that do not decompose (ł, ø, đ, æ) get their usual Latin stand-ins.
+    return stripped.translate(str.maketrans({"ł": "l", "ø": "o", "đ": "d", "æ": "ae"}))
+
+
+def fold_variants(text: str) -> str:
+    """The folded text, plus the spelled-out umlaut form when it differs."""
+    folded = fold(text)
+    spelled = fold(text.lower().translate(UMLAUTS))
+    return folded if spelled == folded else f"{folded} {spelled}"
+
+
+def phone_digits(value: str) -> str:
+    return NON_DIGITS.sub("", value)
+
+
+def phone_search_forms(value: str) -> list[str]:
+    """A phone number as written, as digits, and for DACH numbers also in national form."""
+    digits = phone_digits(value)
+    forms = [value.lower(), digits]
+    international = digits[2:] if digits.startswith("00") else digits
+    if value.strip().startswith(("+", "00")) and international[:2] in DACH_CODES:
+        forms.append("0" + international[2:])
+    return forms
+
+
+def build_search_text(
+    *, names: Iterable[str], numbers: Iterable[int | None], emails: Iterable[str],
+    phones: Iterable[str], places: Iterable[str],
+) -> str:
+    parts: list[str] = []
+    parts += [fold_variants(n) for n in names if n]
+    parts += [str(n) for n in numbers if n]
+    parts += [e.lower() for e in emails if e]
+    for phone in phones:
+        if phone:
+            parts += phone_search_forms(phone)
+    parts += [fold_variants(p) for p in places if p]
+    return " | ".join(parts)
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a query as they must appear in `search_text`."""
+    query = query.strip()[:100]
+    if not query:
+        return []
+    if PHONE_QUERY.match(query) and len(phone_digits(query)) >= 3:
+        return [phone_digits(query)]
+    # % and _ are LIKE wildcards and | separates fields in search_text: treat them as spaces.
+    cleaned = re.sub(r"[%_|\\]", " ", fold(query))
+    return [t for t in cleaned.split() if t]
+
+
+def filter_by_query(queryset: QuerySet, query: str) -> QuerySet:
+    for term in query_terms(query):
+        if connection.vendor == "sqlite":
+            queryset = queryset.filter(
+                id__in=RawSQL(
+                    f"SELECT rowid FROM {FTS_TABLE} WHERE search_text LIKE %s",  # noqa: S608
+                    [f"%{term}%"],
+                )
+            )
+        else:
+            queryset = queryset.filter(search_text__contains=term)
+    return queryset
+
+
+def ensure_search_index(using: str = "default") -> None:
+    """Create the full-text index and what keeps it current, if missing (idempotent)."""
+    from django.db import connections
+
+    conn = connections[using]
+    with conn.cursor() as cursor:
+        if conn.vendor == "sqlite":
+            _ensure_sqlite_fts(cursor)
+        elif conn.vendor == "postgresql":
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            cursor.execute(
+                "CREATE INDEX IF NOT EXISTS contacts_contact_search_trgm "
+                "ON contacts_contact USING gin (search_text gin_trgm_ops)"
+            )
+
+
+def _ensure_sqlite_fts(cursor) -> None:
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE %s",
+        [f"{FTS_TABLE}%"],
+    )
+    existing = {row[0] for row in cursor.fetchall()}
+    wanted = {FTS_TABLE, f"{FTS_TABLE}_ai", f"{FTS_TABLE}_ad", f"{FTS_TABLE}_au"}
+    if wanted <= existing:
+        return
+    # Django rebuilds a SQLite table to alter it, which drops its triggers: recreate them all
+    # and rebuild the index from the contacts table.
+    cursor.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+        "search_text, content='contacts_contact', content_rowid='id', tokenize='trigram')"
+    )
+    cursor.execute(
+        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON contacts_contact BEGIN "
+        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END"
+    )
+    cursor.execute(
+        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON contacts_contact BEGIN "
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) "
+        "VALUES ('delete', old.id, old.search_text); END"
+    )
+    cursor.execute(
+        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF search_text "
+        f"ON contacts_contact BEGIN "
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) "
+        "VALUES ('delete', old.id, old.search_text); "
+        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END"
+    )
+    cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")

@@ -1,0 +1,68 @@
+"""Reads of contacts that several places share: the filtered, sorted list and look-alikes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Organization
+
+from .models import Contact
+from .search import filter_by_query
+
+SORTS = {
+    "name": ("sort_name", "id"),
+    "-name": ("-sort_name", "-id"),
+    "number": ("customer_number", "supplier_number", "id"),
+    "-number": ("-customer_number", "-supplier_number", "-id"),
+    "city": ("billing_city", "sort_name", "id"),
+    "-city": ("-billing_city", "sort_name", "id"),
+    "changed": ("updated_at", "id"),
+    "-changed": ("-updated_at", "-id"),
+}
+LIST_FIELDS = (
+    "id", "kind", "is_customer", "is_supplier", "customer_number", "supplier_number",
+    "display_name", "billing_city", "billing_postal_code", "archived", "updated_at",
+    *Contact.EMAIL_FIELDS, *Contact.PHONE_FIELDS,
+)
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    query: str = ""
+    role: str = ""  # "", "customer", "supplier"
+    kind: str = ""  # "", "company", "person"
+    archived: bool = False  # True: show only archived contacts
+    sort: str = "name"
+
+
+def contact_list(organization: Organization, flt: ContactFilter) -> QuerySet[Contact]:
+    contacts = Contact.objects.filter(organization=organization, archived=flt.archived)
+    if flt.role == "customer":
+        contacts = contacts.filter(is_customer=True)
+    elif flt.role == "supplier":
+        contacts = contacts.filter(is_supplier=True)
+    if flt.kind in (Contact.Kind.COMPANY, Contact.Kind.PERSON):
+        contacts = contacts.filter(kind=flt.kind)
+    contacts = filter_by_query(contacts, flt.query)
+    return contacts.only(*LIST_FIELDS).order_by(*SORTS.get(flt.sort, SORTS["name"]))
+
+
+def similar_contacts(
+    organization: Organization, *, name: str, emails: list[str], exclude_pk: int | None = None
+) -> list[Contact]:
+    """Contacts with the same name or one of the same e-mail addresses, for a warning."""
+    condition = Q()
+    if name.strip():
+        condition |= Q(display_name__iexact=name.strip())
+    for email in filter(None, (e.strip() for e in emails)):
+        for field in Contact.EMAIL_FIELDS:
+            condition |= Q(**{f"{field}__iexact": email})
+        condition |= Q(persons__email__iexact=email)
+    if not condition:
+        return []
+    found = Contact.objects.filter(organization=organization).filter(condition)
+    if exclude_pk:
+        found = found.exclude(pk=exclude_pk)
+    return list(found.distinct().order_by("sort_name")[:5])

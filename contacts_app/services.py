@@ -1,0 +1,213 @@
+"""Everything that changes contacts: creating, updating, numbering, archiving, notes.
+
+Views, the importer, management commands and tests all write through these functions, so the
+rules (numbers, search text, optimistic locking) hold whichever way data comes in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from accounts.models import Organization, User
+
+from .models import (
+    CUSTOMER_NUMBERS,
+    SUPPLIER_NUMBERS,
+    Contact,
+    ContactPerson,
+    Note,
+    NumberSequence,
+    WebProfile,
+)
+from .search import build_search_text, fold
+
+NUMBER_RANGES = {
+    NumberSequence.Role.CUSTOMER: ("customer_number", CUSTOMER_NUMBERS),
+    NumberSequence.Role.SUPPLIER: ("supplier_number", SUPPLIER_NUMBERS),
+}
+ATTEMPTS = 5
+
+
+class ContactChanged(Exception):
+    """Someone else saved the contact after the form was opened."""
+
+    def __init__(self, current: Contact) -> None:
+        super().__init__("contact changed")
+        self.current = current
+
+
+class NumberRangeExhausted(Exception):
+    """No free number is left in the role's range."""
+
+
+def allocate_numbers(*, organization: Organization, role: str, count: int = 1) -> list[int]:
+    """Reserve the next `count` free numbers of a role; numbers are never handed out twice.
+
+    Must run inside a transaction: the sequence row stays locked until it commits.
+    """
+    field, (low, high) = NUMBER_RANGES[role]
+    sequence = (
+        NumberSequence.objects.select_for_update()
+        .filter(organization=organization, role=role)
+        .first()
+    )
+    if sequence is None:
+        highest = (
+            Contact.objects.filter(
+                organization=organization, **{f"{field}__gte": low, f"{field}__lte": high}
+            ).aggregate(m=Max(field))["m"]
+        )
+        sequence = NumberSequence.objects.create(
+            organization=organization, role=role, last_value=highest or low - 1
+        )
+    start = sequence.last_value + 1
+    taken = set(
+        Contact.objects.filter(
+            organization=organization, **{f"{field}__gte": start, f"{field}__lte": high}
+        ).values_list(field, flat=True)
+    )
+    numbers: list[int] = []
+    candidate = start
+    while len(numbers) < count:
+        if candidate > high:
+            raise NumberRangeExhausted(role)
+        if candidate not in taken:
+            numbers.append(candidate)
+        candidate += 1
+    sequence.last_value = numbers[-1]
+    sequence.save(update_fields=["last_value"])
+    return numbers
+
+
+def _assign_missing_numbers(contact: Contact) -> None:
+    if contact.is_customer and not contact.customer_number:
+        (contact.customer_number,) = allocate_numbers(
+            organization=contact.organization, role=NumberSequence.Role.CUSTOMER
+        )
+    if contact.is_supplier and not contact.supplier_number:
+        (contact.supplier_number,) = allocate_numbers(
+            organization=contact.organization, role=NumberSequence.Role.SUPPLIER
+        )
+
+
+def refresh_derived_fields(contact: Contact, persons: Iterable[ContactPerson | dict]) -> None:
+    """Set the contact's display name, sort key and search text from its data (no save)."""
+    persons = [_as_person(p) for p in persons]
+    contact.display_name = contact.compute_display_name()
+    if contact.kind == Contact.Kind.PERSON:
+        sort_basis = f"{contact.last_name} {contact.first_name}"
+    else:
+        sort_basis = contact.company_name
+    contact.sort_name = fold(sort_basis).strip()[:250]
+    contact.search_text = build_search_text(
+        names=[contact.company_name, contact.first_name, contact.last_name]
+        + [f"{p.first_name} {p.last_name}" for p in persons],
+        numbers=[contact.customer_number, contact.supplier_number],
+        emails=[getattr(contact, f) for f in Contact.EMAIL_FIELDS] + [p.email for p in persons],
+        phones=[getattr(contact, f) for f in Contact.PHONE_FIELDS]
+        + [p.phone for p in persons]
+        + [p.mobile for p in persons],
+        places=[contact.billing_city, contact.shipping_city],
+    )
+
+
+def _as_person(person: ContactPerson | dict) -> ContactPerson:
+    return person if isinstance(person, ContactPerson) else ContactPerson(**person)
+
+
+def _apply(contact: Contact, data: dict[str, Any]) -> None:
+    for name, value in data.items():
+        setattr(contact, name, value)
+    if contact.kind == Contact.Kind.COMPANY:
+        contact.salutation = contact.title = ""
+    if not contact.has_shipping_address:
+        contact.shipping_supplement = contact.shipping_street = ""
+        contact.shipping_postal_code = contact.shipping_city = ""
+        contact.shipping_country = ""
+
+
+def _replace_children(
+    contact: Contact, persons: Sequence[dict] | None, profiles: Sequence[dict] | None
+) -> list[ContactPerson]:
+    if persons is not None:
+        contact.persons.all().delete()
+        if contact.kind == Contact.Kind.COMPANY:
+            ContactPerson.objects.bulk_create(
+                [ContactPerson(contact=contact, **p) for p in persons]
+            )
+    if profiles is not None:
+        contact.web_profiles.all().delete()
+        WebProfile.objects.bulk_create([WebProfile(contact=contact, **p) for p in profiles])
+    return list(contact.persons.all())
+
+
+def create_contact(
+    *, organization: Organization, data: dict[str, Any], by: User | None,
+    persons: Sequence[dict] = (), profiles: Sequence[dict] = (),
+) -> Contact:
+    """Create a contact with its contact persons and web profiles; numbers are assigned."""
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction.atomic():
+                contact = Contact(organization=organization, created_by=by, updated_by=by)
+                _apply(contact, data)
+                _assign_missing_numbers(contact)
+                persons = list(persons) if contact.kind == Contact.Kind.COMPANY else []
+                refresh_derived_fields(contact, persons)
+                contact.save()
+                _replace_children(contact, persons, list(profiles))
+                return contact
+        except IntegrityError:
+            # Another request took the same number or created the sequence row first.
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def update_contact(
+    *, contact: Contact, data: dict[str, Any], by: User | None, expected_version: int,
+    persons: Sequence[dict] | None = None, profiles: Sequence[dict] | None = None,
+) -> Contact:
+    """Save changes unless someone saved the contact since `expected_version` was read."""
+    with transaction.atomic():
+        current = Contact.objects.select_for_update().get(pk=contact.pk)
+        if current.version != expected_version:
+            raise ContactChanged(Contact.objects.select_related("updated_by").get(pk=contact.pk))
+        data = {k: v for k, v in data.items() if k != "kind"}  # a contact never changes kind
+        _apply(current, data)
+        _assign_missing_numbers(current)
+        current.version += 1
+        current.updated_by = by
+        saved_persons = _replace_children(current, persons, profiles)
+        refresh_derived_fields(current, saved_persons)
+        current.save()
+    return current
+
+
+def set_archived(*, contact: Contact, archived: bool, by: User | None) -> None:
+    contact.archived = archived
+    contact.updated_by = by
+    contact.version += 1
+    contact.save(update_fields=["archived", "updated_by", "updated_at", "version"])
+
+
+def delete_contact(*, contact: Contact) -> None:
+    contact.delete()
+
+
+def add_note(*, contact: Contact, text: str, by: User | None) -> Note:
+    return Note.objects.create(contact=contact, text=text, author=by)
+
+
+def update_note(*, note: Note, text: str) -> Note:
+    note.text = text
+    note.save(update_fields=["text", "updated_at"])
+    return note
+
+
+def delete_note(*, note: Note) -> None:
+    note.delete()
