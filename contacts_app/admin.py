@@ -23,13 +23,25 @@ class NoteInline(admin.TabularInline):
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
     list_display = [
-        "display_name", "organization", "kind", "customer_number", "supplier_number",
-        "billing_city", "archived",
+        "display_name",
+        "organization",
+        "kind",
+        "customer_number",
+        "supplier_number",
+        "billing_city",
+        "archived",
     ]
     list_filter = ["kind", "is_customer", "is_supplier", "archived"]
     search_fields = [
-        "display_name", "company_name", "first_name", "last_name", "email_business",
-        "billing_city", "customer_number", "supplier_number", "persons__last_name",
+        "display_name",
+        "company_name",
+        "first_name",
+        "last_name",
+        "email_business",
+        "billing_city",
+        "customer_number",
+        "supplier_number",
+        "persons__last_name",
     ]
     list_select_related = ["organization"]
     raw_id_fields = ["organization", "created_by", "updated_by"]

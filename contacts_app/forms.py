@@ -9,14 +9,29 @@ from django.utils.translation import gettext_lazy as _
 from .models import Contact, ContactPerson, Note, WebProfile
 
 CONTACT_FIELDS = [
-    "kind", "is_customer", "is_supplier",
-    "company_name", "tax_number", "vat_id",
-    "salutation", "title", "first_name", "last_name",
-    "billing_supplement", "billing_street", "billing_postal_code", "billing_city",
+    "kind",
+    "is_customer",
+    "is_supplier",
+    "company_name",
+    "tax_number",
+    "vat_id",
+    "salutation",
+    "title",
+    "first_name",
+    "last_name",
+    "billing_supplement",
+    "billing_street",
+    "billing_postal_code",
+    "billing_city",
     "billing_country",
-    "has_shipping_address", "shipping_supplement", "shipping_street", "shipping_postal_code",
-    "shipping_city", "shipping_country",
-    *Contact.EMAIL_FIELDS, *Contact.PHONE_FIELDS,
+    "has_shipping_address",
+    "shipping_supplement",
+    "shipping_street",
+    "shipping_postal_code",
+    "shipping_city",
+    "shipping_country",
+    *Contact.EMAIL_FIELDS,
+    *Contact.PHONE_FIELDS,
 ]
 
 
@@ -74,15 +89,24 @@ class ContactForm(forms.ModelForm):
         return cleaned
 
     def contact_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in CONTACT_FIELDS if name in self.cleaned_data}
+        cleaned = self.cleaned_data
+        return {name: cleaned[name] for name in CONTACT_FIELDS if name in cleaned}
 
 
 class ContactPersonForm(forms.ModelForm):
     class Meta:
         model = ContactPerson
         fields = [
-            "salutation", "title", "first_name", "last_name", "position", "email", "phone",
-            "phone_extension", "mobile", "is_primary",
+            "salutation",
+            "title",
+            "first_name",
+            "last_name",
+            "position",
+            "email",
+            "phone",
+            "phone_extension",
+            "mobile",
+            "is_primary",
         ]
         widgets = {
             "salutation": forms.TextInput(attrs={"list": "salutation-suggestions"}),
@@ -96,7 +120,8 @@ class BaseContactPersonFormSet(forms.BaseFormSet):
         if any(self.errors):
             return
         primaries = [
-            f for f in self.forms
+            f
+            for f in self.forms
             if f.cleaned_data.get("is_primary") and not self._should_delete_form(f)
         ]
         if len(primaries) > 1:
@@ -104,7 +129,8 @@ class BaseContactPersonFormSet(forms.BaseFormSet):
 
     def people(self) -> list[dict]:
         return [
-            f.cleaned_data for f in self.forms
+            f.cleaned_data
+            for f in self.forms
             if f.has_changed() and f.cleaned_data and not self._should_delete_form(f)
         ]
 
@@ -114,7 +140,11 @@ def _without_delete(rows: list[dict]) -> list[dict]:
 
 
 ContactPersonFormSet = forms.formset_factory(
-    ContactPersonForm, formset=BaseContactPersonFormSet, extra=0, can_delete=True, max_num=50,
+    ContactPersonForm,
+    formset=BaseContactPersonFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=50,
     validate_max=True,
 )
 
@@ -141,13 +171,18 @@ class WebProfileForm(forms.ModelForm):
 class BaseWebProfileFormSet(forms.BaseFormSet):
     def profiles(self) -> list[dict]:
         return [
-            f.cleaned_data for f in self.forms
+            f.cleaned_data
+            for f in self.forms
             if f.has_changed() and f.cleaned_data and not self._should_delete_form(f)
         ]
 
 
 WebProfileFormSet = forms.formset_factory(
-    WebProfileForm, formset=BaseWebProfileFormSet, extra=0, can_delete=True, max_num=30,
+    WebProfileForm,
+    formset=BaseWebProfileFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=30,
     validate_max=True,
 )
 
@@ -177,15 +212,20 @@ class ContactFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,
-        choices=[("", _("Companies and persons")), ("company", _("Companies")),
-                 ("person", _("Persons"))],
+        choices=[
+            ("", _("Companies and persons")),
+            ("company", _("Companies")),
+            ("person", _("Persons")),
+        ],
     )
     archived = forms.BooleanField(label=_("Archived"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
         choices=[
-            ("name", _("Name")), ("number", _("Number")), ("city", _("City")),
+            ("name", _("Name")),
+            ("number", _("Number")),
+            ("city", _("City")),
             ("-changed", _("Last change")),
         ],
     )

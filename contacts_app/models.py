@@ -82,12 +82,18 @@ class Contact(models.Model):
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -95,7 +101,11 @@ class Contact(models.Model):
 
     EMAIL_FIELDS = ("email_business", "email_office", "email_private", "email_other")
     PHONE_FIELDS = (
-        "phone_business", "phone_office", "phone_mobile", "phone_private", "phone_fax",
+        "phone_business",
+        "phone_office",
+        "phone_mobile",
+        "phone_private",
+        "phone_fax",
         "phone_other",
     )
 
@@ -228,7 +238,10 @@ class WebProfile(models.Model):
 class Note(models.Model):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     text = models.TextField(_("note"), max_length=5000)

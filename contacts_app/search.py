@@ -58,8 +58,12 @@ def phone_search_forms(value: str) -> list[str]:
 
 
 def build_search_text(
-    *, names: Iterable[str], numbers: Iterable[int | None], emails: Iterable[str],
-    phones: Iterable[str], places: Iterable[str],
+    *,
+    names: Iterable[str],
+    numbers: Iterable[int | None],
+    emails: Iterable[str],
+    phones: Iterable[str],
+    places: Iterable[str],
 ) -> str:
     parts: list[str] = []
     parts += [fold_variants(n) for n in names if n]
@@ -88,8 +92,8 @@ def filter_by_query(queryset: QuerySet, query: str) -> QuerySet:
     for term in query_terms(query):
         if connection.vendor == "sqlite":
             queryset = queryset.filter(
-                id__in=RawSQL(
-                    f"SELECT rowid FROM {FTS_TABLE} WHERE search_text LIKE %s",  # noqa: S608
+                id__in=RawSQL(  # noqa: S611 - constant SQL, the term is a parameter
+                    "SELECT rowid FROM contacts_contact_fts WHERE search_text LIKE %s",
                     [f"%{term}%"],
                 )
             )
@@ -114,6 +118,24 @@ def ensure_search_index(using: str = "default") -> None:
             )
 
 
+SQLITE_INDEX_SQL = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS contacts_contact_fts USING fts5(search_text, "
+    "content='contacts_contact', content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS contacts_contact_fts_ai AFTER INSERT ON contacts_contact "
+    "BEGIN INSERT INTO contacts_contact_fts(rowid, search_text) "
+    "VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS contacts_contact_fts_ad AFTER DELETE ON contacts_contact "
+    "BEGIN INSERT INTO contacts_contact_fts(contacts_contact_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS contacts_contact_fts_au AFTER UPDATE OF search_text "
+    "ON contacts_contact BEGIN "
+    "INSERT INTO contacts_contact_fts(contacts_contact_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO contacts_contact_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "INSERT INTO contacts_contact_fts(contacts_contact_fts) VALUES ('rebuild')",
+]
+
+
 def _ensure_sqlite_fts(cursor) -> None:
     cursor.execute(
         "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE %s",
@@ -125,24 +147,5 @@ def _ensure_sqlite_fts(cursor) -> None:
         return
     # Django rebuilds a SQLite table to alter it, which drops its triggers: recreate them all
     # and rebuild the index from the contacts table.
-    cursor.execute(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-        "search_text, content='contacts_contact', content_rowid='id', tokenize='trigram')"
-    )
-    cursor.execute(
-        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON contacts_contact BEGIN "
-        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END"
-    )
-    cursor.execute(
-        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON contacts_contact BEGIN "
-        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) "
-        "VALUES ('delete', old.id, old.search_text); END"
-    )
-    cursor.execute(
-        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF search_text "
-        f"ON contacts_contact BEGIN "
-        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) "
-        "VALUES ('delete', old.id, old.search_text); "
-        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END"
-    )
-    cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    for statement in SQLITE_INDEX_SQL:
+        cursor.execute(statement)

@@ -22,9 +22,19 @@ SORTS = {
     "-changed": ("-updated_at", "-id"),
 }
 LIST_FIELDS = (
-    "id", "kind", "is_customer", "is_supplier", "customer_number", "supplier_number",
-    "display_name", "billing_city", "billing_postal_code", "archived", "updated_at",
-    *Contact.EMAIL_FIELDS, *Contact.PHONE_FIELDS,
+    "id",
+    "kind",
+    "is_customer",
+    "is_supplier",
+    "customer_number",
+    "supplier_number",
+    "display_name",
+    "billing_city",
+    "billing_postal_code",
+    "archived",
+    "updated_at",
+    *Contact.EMAIL_FIELDS,
+    *Contact.PHONE_FIELDS,
 )
 
 

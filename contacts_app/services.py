@@ -56,11 +56,9 @@ def allocate_numbers(*, organization: Organization, role: str, count: int = 1) -
         .first()
     )
     if sequence is None:
-        highest = (
-            Contact.objects.filter(
-                organization=organization, **{f"{field}__gte": low, f"{field}__lte": high}
-            ).aggregate(m=Max(field))["m"]
-        )
+        highest = Contact.objects.filter(
+            organization=organization, **{f"{field}__gte": low, f"{field}__lte": high}
+        ).aggregate(m=Max(field))["m"]
         sequence = NumberSequence.objects.create(
             organization=organization, role=role, last_value=highest or low - 1
         )
@@ -146,8 +144,12 @@ def _replace_children(
 
 
 def create_contact(
-    *, organization: Organization, data: dict[str, Any], by: User | None,
-    persons: Sequence[dict] = (), profiles: Sequence[dict] = (),
+    *,
+    organization: Organization,
+    data: dict[str, Any],
+    by: User | None,
+    persons: Sequence[dict] = (),
+    profiles: Sequence[dict] = (),
 ) -> Contact:
     """Create a contact with its contact persons and web profiles; numbers are assigned."""
     for attempt in range(ATTEMPTS):
@@ -169,8 +171,13 @@ def create_contact(
 
 
 def update_contact(
-    *, contact: Contact, data: dict[str, Any], by: User | None, expected_version: int,
-    persons: Sequence[dict] | None = None, profiles: Sequence[dict] | None = None,
+    *,
+    contact: Contact,
+    data: dict[str, Any],
+    by: User | None,
+    expected_version: int,
+    persons: Sequence[dict] | None = None,
+    profiles: Sequence[dict] | None = None,
 ) -> Contact:
     """Save changes unless someone saved the contact since `expected_version` was read."""
     with transaction.atomic():

@@ -5,19 +5,29 @@ from __future__ import annotations
 from .models import Contact
 
 EMAIL_TYPES = {
-    "email_business": "WORK", "email_office": "WORK", "email_private": "HOME",
+    "email_business": "WORK",
+    "email_office": "WORK",
+    "email_private": "HOME",
     "email_other": "OTHER",
 }
 PHONE_TYPES = {
-    "phone_business": "WORK,VOICE", "phone_office": "WORK,VOICE", "phone_mobile": "CELL",
-    "phone_private": "HOME,VOICE", "phone_fax": "WORK,FAX", "phone_other": "VOICE",
+    "phone_business": "WORK,VOICE",
+    "phone_office": "WORK,VOICE",
+    "phone_mobile": "CELL",
+    "phone_private": "HOME,VOICE",
+    "phone_fax": "WORK,FAX",
+    "phone_other": "VOICE",
 }
 
 
 def escape(value: str) -> str:
     return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-        .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
     )
 
 
@@ -40,8 +50,10 @@ def render_vcard(contact: Contact) -> str:
     lines.append(f"FN:{escape(name)}")
     if contact.kind == Contact.Kind.PERSON:
         lines.append(
-            "N:" + ";".join(escape(p) for p in [
-                contact.last_name, contact.first_name, "", contact.title, ""])
+            "N:"
+            + ";".join(
+                escape(p) for p in [contact.last_name, contact.first_name, "", contact.title, ""]
+            )
         )
     else:
         lines.append(f"N:{escape(contact.company_name)};;;;")
@@ -55,8 +67,13 @@ def render_vcard(contact: Contact) -> str:
         if street or city:
             country = getattr(contact, f"{prefix}_country")
             parts = [
-                "", getattr(contact, f"{prefix}_supplement"), street, city, "",
-                getattr(contact, f"{prefix}_postal_code"), country.name if country else "",
+                "",
+                getattr(contact, f"{prefix}_supplement"),
+                street,
+                city,
+                "",
+                getattr(contact, f"{prefix}_postal_code"),
+                country.name if country else "",
             ]
             lines.append(f"ADR;TYPE={kind}:" + ";".join(escape(str(p)) for p in parts))
     for field, kind in EMAIL_TYPES.items():

@@ -83,8 +83,10 @@ def _duplicates_warning(request: HttpRequest, form: ContactForm, contact: Contac
         return []
     data = form.cleaned_data
     kind = data.get("kind") or (contact.kind if contact else Contact.Kind.COMPANY)
-    probe = Contact(kind=kind, **{k: data.get(k, "") for k in (
-        "company_name", "title", "first_name", "last_name")})
+    probe = Contact(
+        kind=kind,
+        **{k: data.get(k, "") for k in ("company_name", "title", "first_name", "last_name")},
+    )
     return similar_contacts(
         request.organization,
         name=probe.compute_display_name(),
@@ -108,7 +110,9 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         if request.GET.get("role") == "supplier":
             initial.update(is_customer=False, is_supplier=True)
         return _form_page(
-            request, contact=None, form=ContactForm(initial=initial),
+            request,
+            contact=None,
+            form=ContactForm(initial=initial),
             persons=ContactPersonFormSet(prefix="persons"),
             profiles=WebProfileFormSet(prefix="profiles"),
         )
@@ -121,7 +125,11 @@ def contact_create(request: HttpRequest) -> HttpResponse:
             form = ContactForm(_with_confirmation(request.POST, confirm_duplicate="True"))
             form.is_valid()
             return _form_page(
-                request, contact=None, form=form, persons=persons, profiles=profiles,
+                request,
+                contact=None,
+                form=form,
+                persons=persons,
+                profiles=profiles,
                 similar=similar,
             )
         contact = services.create_contact(
@@ -145,7 +153,9 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk)
     if request.method != "POST":
         return _form_page(
-            request, contact=contact, form=ContactForm(instance=contact),
+            request,
+            contact=contact,
+            form=ContactForm(instance=contact),
             persons=ContactPersonFormSet(
                 prefix="persons",
                 initial=list(contact.persons.values(*ContactPersonFormSet.form._meta.fields)),
@@ -161,11 +171,13 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _form_page(request, contact=contact, form=form, persons=persons, profiles=profiles)
     similar = _duplicates_warning(request, form, contact)
     if similar:
-        form = ContactForm(_with_confirmation(request.POST, confirm_duplicate="True"),
-                           instance=contact)
+        form = ContactForm(
+            _with_confirmation(request.POST, confirm_duplicate="True"), instance=contact
+        )
         form.is_valid()
-        return _form_page(request, contact=contact, form=form, persons=persons,
-                          profiles=profiles, similar=similar)
+        return _form_page(
+            request, contact=contact, form=form, persons=persons, profiles=profiles, similar=similar
+        )
     expected = form.cleaned_data.get("version") or contact.version
     try:
         contact = services.update_contact(
@@ -184,7 +196,11 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         form.is_valid()
         return _form_page(
-            request, contact=contact, form=form, persons=persons, profiles=profiles,
+            request,
+            contact=contact,
+            form=form,
+            persons=persons,
+            profiles=profiles,
             conflict={
                 "by": current.updated_by or _("someone"),
                 "at": date_format(localtime(current.updated_at), "SHORT_DATETIME_FORMAT"),
