@@ -66,9 +66,7 @@ def sign_up(
     *, email: str, password: str, first_name: str, last_name: str, organization_name: str
 ) -> User:
     with transaction.atomic():
-        user = User.objects.create_user(
-            email, password, first_name=first_name, last_name=last_name
-        )
+        user = User.objects.create_user(email, password, first_name=first_name, last_name=last_name)
         create_organization(name=organization_name, admin=user)
     return user
 
@@ -105,7 +103,12 @@ def _send_invitation(invitation: Invitation, token: str) -> None:
 
 
 def invite(
-    *, organization: Organization, by: User | None, email: str, name: str, role: str,
+    *,
+    organization: Organization,
+    by: User | None,
+    email: str,
+    name: str,
+    role: str,
     language: str,
 ) -> tuple[Invitation, str]:
     """Create an invitation, e-mail its link, and return it with the token."""
@@ -229,8 +232,9 @@ def accept_invitation_as_existing_user(*, invitation: Invitation, user: User) ->
         return _join(invitation, user)
 
 
-def set_password_from_invitation(*, invitation: Invitation, user: User, first_name: str,
-                                 last_name: str, password: str) -> User:
+def set_password_from_invitation(
+    *, invitation: Invitation, user: User, first_name: str, last_name: str, password: str
+) -> User:
     """For an account made by `create_organization` that has no password yet."""
     with transaction.atomic():
         _claim(invitation)

@@ -84,5 +84,3 @@ def organization_switch(request: HttpRequest) -> HttpResponse:
         request, _("You are now working in “%(name)s”.") % {"name": membership.organization}
     )
     return redirect("contacts:list")
-
-

@@ -51,9 +51,7 @@ def invite(request: HttpRequest) -> HttpResponse:
             role=data["role"],
             language=translation.get_language() or "en",
         )
-        messages.success(
-            request, _("Invitation sent to %(email)s.") % {"email": data["email"]}
-        )
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
         return redirect("accounts:user_list")
     return render(
         request,

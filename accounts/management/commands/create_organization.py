@@ -11,8 +11,7 @@ from accounts.models import Invitation, Role, User
 
 class Command(BaseCommand):
     help = (
-        "Creates an organization with an admin. A new admin gets a one-time link to set a "
-        "password."
+        "Creates an organization with an admin. A new admin gets a one-time link to set a password."
     )
 
     def add_arguments(self, parser):
