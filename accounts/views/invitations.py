@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import services
@@ -64,7 +65,10 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
 
     if account is not None and account.has_usable_password():
         if request.user.is_authenticated and request.user != account:
-            return render(request, "accounts/invitation_wrong_user.html", context)
+            # Logging out flushes the session and the token with it: the logout form returns
+            # to the link itself, which puts the token into the new session.
+            link = reverse("accounts:invitation_open", args=[token])
+            return render(request, "accounts/invitation_wrong_user.html", {**context, "link": link})
         if not request.user.is_authenticated:
             return render(request, "accounts/invitation_login.html", context)
         if request.method == "POST":
