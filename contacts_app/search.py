@@ -47,13 +47,28 @@ def phone_digits(value: str) -> str:
     return NON_DIGITS.sub("", value)
 
 
-def phone_search_forms(value: str) -> list[str]:
-    """A phone number as written, as digits, and for DACH numbers also in national form."""
+def phone_key(value: str) -> str:
+    """The digits to look for: "+49 (0)89 12-34" and "0049 89 1234" both become "089 1234"'s.
+
+    International numbers lose their "+" or "00"; German, Austrian and Swiss ones are written
+    nationally ("0" instead of the country code), so either way of writing finds the other.
+    """
+    value = value.strip().replace("(0)", "")
     digits = phone_digits(value)
-    forms = [value.lower(), digits]
+    if not value.startswith(("+", "00")):
+        return digits
     international = digits[2:] if digits.startswith("00") else digits
-    if value.strip().startswith(("+", "00")) and international[:2] in DACH_CODES:
-        forms.append("0" + international[2:])
+    if international[:2] in DACH_CODES:
+        return "0" + international[2:]
+    return international
+
+
+def phone_search_forms(value: str) -> list[str]:
+    """A phone number as written, as digits, and in the form `phone_key` gives a query."""
+    forms = [value.lower(), phone_digits(value)]
+    key = phone_key(value)
+    if key not in forms:
+        forms.append(key)
     return forms
 
 
@@ -82,7 +97,7 @@ def query_terms(query: str) -> list[str]:
     if not query:
         return []
     if PHONE_QUERY.match(query) and len(phone_digits(query)) >= 3:
-        return [phone_digits(query)]
+        return [phone_key(query)]
     # % and _ are LIKE wildcards and | separates fields in search_text: treat them as spaces.
     cleaned = re.sub(r"[%_|\\]", " ", fold(query))
     return [t for t in cleaned.split() if t]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from accounts.models import Organization
 
@@ -14,8 +15,9 @@ from .search import filter_by_query
 SORTS = {
     "name": ("sort_name", "id"),
     "-name": ("-sort_name", "-id"),
-    "number": ("customer_number", "supplier_number", "id"),
-    "-number": ("-customer_number", "-supplier_number", "-id"),
+    # Customers (10000–69999) before suppliers (70000–99999), the same on every database.
+    "number": (Coalesce(F("customer_number"), F("supplier_number")).asc(), "id"),
+    "-number": (Coalesce(F("customer_number"), F("supplier_number")).desc(), "-id"),
     "city": ("billing_city", "sort_name", "id"),
     "-city": ("-billing_city", "sort_name", "id"),
     "changed": ("updated_at", "id"),
