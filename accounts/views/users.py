@@ -18,9 +18,15 @@ from ..tenancy import can, get_object_for_organization, organization_required, r
 @organization_required
 def user_list(request: HttpRequest) -> HttpResponse:
     organization = request.organization
-    members = organization.memberships.select_related("user").order_by(
-        "user__last_name", "user__first_name", "user__email"
+    members = list(
+        organization.memberships.select_related("user").order_by(
+            "user__last_name", "user__first_name", "user__email"
+        )
     )
+    admins = [m for m in members if m.role == Role.ADMIN]
+    for member in members:
+        # The page offers no demotion or removal that would only end in "last admin" errors.
+        member.is_only_admin = admins == [member]
     pending = organization.invitations.pending().select_related("invited_by")
     events = organization.audit_events.select_related("actor")[:50]
     return render(
