@@ -11,12 +11,20 @@ import pytest
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
+# Variables of the test run that a production server would not have.
+NOT_INHERITED = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "SITE_URL",
+    "HTTPS",
+    "REDIS_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "HTTPS", "REDIS_URL"}
-    }
+    environment = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
