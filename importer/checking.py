@@ -1,0 +1,170 @@
+"""Checking an import: every row parsed and validated, nothing written.
+
+The same check runs for the preview and again, inside the writing transaction, for the import
+itself, so what is written is what the data in the database allows at that moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .columns import Column, column_index, normalize_header
+from .formulas import unescape_formula
+from .reading import ParsedFile
+
+
+@dataclass
+class CellError:
+    line: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class RowOutcome:
+    line: int
+    cells: list[str]
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[CellError] = field(default_factory=list)
+    status: str = "new"  # new, update, unchanged, skip, invalid
+    existing: Any = None
+    duplicate_of: int | None = None
+
+    def fail(self, column: str, value: str, message: str) -> None:
+        self.errors.append(CellError(self.line, column, value, message))
+        self.status = "invalid"
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class CheckResult:
+    rows: list[RowOutcome]
+    columns: list[Column | None]
+
+    def count(self, status: str) -> int:
+        return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(("new", "update", "unchanged", "skip", "invalid"), 0)
+        for row in self.rows:
+            counts[row.status] += 1
+        counts["total"] = len(self.rows)
+        return counts
+
+    @property
+    def errors(self) -> list[CellError]:
+        return [error for row in self.rows for error in row.errors]
+
+
+FORMULA_START = "="
+
+
+def auto_mapping(
+    headers: Sequence[str], columns: Sequence[Column], saved: dict[str, str] | None = None
+) -> list[str]:
+    """A column key (or "" for not imported) per file column.
+
+    The organization's saved assignment wins, then an exact name (German, English or a known
+    alias, ignoring case and surrounding spaces). No column is assigned twice.
+    """
+    by_key = {column.key: column for column in columns}
+    index = column_index(list(columns))
+    used: set[str] = set()
+    mapping: list[str] = []
+    for header in headers:
+        name = normalize_header(header)
+        key = ""
+        remembered = (saved or {}).get(name)
+        if remembered in by_key and remembered not in used:
+            key = remembered
+        elif name in index and index[name].key not in used:
+            key = index[name].key
+        if key:
+            used.add(key)
+        mapping.append(key)
+    return mapping
+
+
+def mapped_columns(mapping: Sequence[str], columns: Sequence[Column]) -> list[Column | None]:
+    by_key = {column.key: column for column in columns}
+    return [by_key.get(key) if key else None for key in mapping]
+
+
+def missing_required(mapping: Sequence[str], columns: Sequence[Column]) -> list[Column]:
+    chosen = set(mapping)
+    return [column for column in columns if column.required and column.key not in chosen]
+
+
+def parse_rows(parsed: ParsedFile, mapping: Sequence[str], columns: Sequence[Column]):
+    """Parse every mapped cell of every row; rows with a wrong cell count are invalid."""
+    targets = mapped_columns(mapping, columns)
+    width = len(parsed.headers)
+    outcomes: list[RowOutcome] = []
+    for line, cells in parsed.rows:
+        row = RowOutcome(line=line, cells=cells)
+        outcomes.append(row)
+        # Empty cells after the last column (a trailing delimiter) are harmless.
+        if len(cells) < width or any(c.strip() for c in cells[width:]):
+            row.fail(
+                "",
+                "",
+                _("This line has %(cells)s cells, but the header has %(columns)s.")
+                % {"cells": len(cells), "columns": width},
+            )
+            continue
+        for column, raw in zip(targets, cells, strict=False):
+            if column is None:
+                continue
+            value = unescape_formula(raw.strip())
+            if not value:
+                continue
+            if value.startswith(FORMULA_START):
+                row.fail(
+                    column.label,
+                    value,
+                    _(
+                        "Cells starting with “=” look like spreadsheet formulas; "
+                        "remove the “=” to import the text."
+                    ),
+                )
+                continue
+            try:
+                row.values[column.key] = column.parse(value)
+            except ValidationError as error:
+                row.fail(column.label, value, " ".join(error.messages))
+        for column in columns:
+            empty = column.key not in row.values and column.key in mapping
+            already_reported = any(e.column == column.label for e in row.errors)
+            if column.required and empty and not already_reported:
+                row.fail(column.label, "", _("This column is required."))
+    return outcomes
+
+
+def flag_duplicates_in_file(rows: Sequence[RowOutcome], key: str, label: str) -> None:
+    """The second and later rows with the same number are invalid: which one is right?"""
+    first_line: dict[Any, int] = {}
+    for row in rows:
+        value = row.values.get(key)
+        if value in (None, ""):
+            continue
+        normalized = value.casefold() if isinstance(value, str) else value
+        if normalized in first_line:
+            row.duplicate_of = first_line[normalized]
+            row.fail(
+                label,
+                str(value),
+                _("The same number is already in line %(line)s of this file.")
+                % {"line": first_line[normalized]},
+            )
+        elif row.is_valid:
+            first_line[normalized] = row.line

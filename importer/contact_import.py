@@ -1,0 +1,345 @@
+"""Importing customers and suppliers: the row rules and the bulk write.
+
+The write is one transaction with a fixed number of statements per batch of rows (no query per
+row), which is what makes a 9,000-row file take well under a second.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization, User
+from contacts_app import validators
+from contacts_app.models import Contact, ContactPerson, Note, NumberSequence, WebProfile
+from contacts_app.search import fold
+from contacts_app.services import allocate_numbers, refresh_derived_fields
+
+from .checking import CheckResult, RowOutcome, flag_duplicates_in_file, parse_rows
+from .columns import CUSTOMER_COLUMNS, SUPPLIER_COLUMNS, Column
+from .models import ImportedRecord, ImportRun, OnDuplicate, Target
+from .reading import ParsedFile
+
+PERSON_FIELDS = (
+    "salutation",
+    "first_name",
+    "last_name",
+    "position",
+    "email",
+    "phone",
+    "extension",
+    "mobile",
+)
+PROFILE_KINDS = ("website", "blog", "twitter", "skype", "linkedin", "xing")
+CONTACT_FIELDS = frozenset(
+    f.name for f in Contact._meta.get_fields() if getattr(f, "concrete", False)
+) - {"id", "organization", "version", "search_text", "display_name", "sort_name"}
+BATCH = 500
+
+
+def columns_for(target: str) -> list[Column]:
+    return CUSTOMER_COLUMNS if target == Target.CUSTOMERS else SUPPLIER_COLUMNS
+
+
+def number_field(target: str) -> str:
+    return "customer_number" if target == Target.CUSTOMERS else "supplier_number"
+
+
+def _split(values: dict[str, Any]) -> tuple[dict, list[dict], list[tuple[str, str]], str]:
+    """A row's values → contact fields, contact persons, web profiles and the note."""
+    contact = {k: v for k, v in values.items() if k in CONTACT_FIELDS}
+    persons = []
+    for n in (1, 2):
+        person = {f: values.get(f"person{n}_{f}", "") for f in PERSON_FIELDS}
+        if any(person.values()):
+            person["phone_extension"] = person.pop("extension")
+            persons.append(person)
+    profiles = [(k, values[f"profile_{k}"]) for k in PROFILE_KINDS if values.get(f"profile_{k}")]
+    return contact, persons, profiles, values.get("note", "")
+
+
+def _check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
+    values = row.values
+    contact, persons, _profiles, _note = _split(values)
+    is_company = bool(contact.get("company_name"))
+    if not is_company and not contact.get("last_name"):
+        row.fail(
+            columns["company_name"].label,
+            "",
+            _("Each row needs a company name (for a company) or a last name (for a person)."),
+        )
+    if not is_company and persons:
+        row.fail(
+            columns["person1_last_name"].label,
+            "",
+            _(
+                "Only companies have contact persons: fill in the company name, or leave the "
+                "contact person columns empty."
+            ),
+        )
+    for n, person in enumerate(persons, start=1):
+        if not person["last_name"]:
+            row.fail(
+                columns[f"person{n}_last_name"].label, "", _("A contact person needs a last name.")
+            )
+    for prefix in ("billing", "shipping"):
+        code = values.get(f"{prefix}_postal_code")
+        if code:
+            country = values.get(f"{prefix}_country") or "DE"
+            try:
+                validators.validate_postal_code(code, country)
+            except Exception as error:  # noqa: BLE001 - a ValidationError with a message
+                messages = getattr(error, "messages", [str(error)])
+                row.fail(columns[f"{prefix}_postal_code"].label, code, " ".join(messages))
+
+
+def check(
+    parsed: ParsedFile,
+    mapping: Sequence[str],
+    *,
+    organization: Organization,
+    target: str,
+    on_duplicate: str,
+) -> CheckResult:
+    columns = columns_for(target)
+    by_key = {c.key: c for c in columns}
+    rows = parse_rows(parsed, mapping, columns)
+    for row in rows:
+        if row.is_valid:
+            _check_row(row, by_key)
+    field = number_field(target)
+    flag_duplicates_in_file(rows, field, by_key[field].label)
+
+    numbers = [row.values[field] for row in rows if row.is_valid and row.values.get(field)]
+    existing = (
+        {
+            getattr(c, field): c
+            for c in Contact.objects.filter(organization=organization, **{f"{field}__in": numbers})
+        }
+        if numbers
+        else {}
+    )
+    children = _children_of(existing.values())
+    for row in rows:
+        if not row.is_valid:
+            continue
+        contact = existing.get(row.values.get(field))
+        if contact is None:
+            row.status = "new"
+            continue
+        row.existing = contact
+        wants_company = bool(row.values.get("company_name"))
+        if wants_company != contact.is_company and (
+            "company_name" in row.values or "last_name" in row.values
+        ):
+            row.fail(
+                by_key[field].label,
+                str(row.values[field]),
+                _(
+                    "This number belongs to an existing %(kind)s; a row cannot change it into "
+                    "another kind."
+                )
+                % {"kind": contact.get_kind_display()},
+            )
+        elif on_duplicate == OnDuplicate.SKIP:
+            row.status = "skip"
+        else:
+            row.status = "update" if _changes(row, contact, children) else "unchanged"
+    return CheckResult(rows=rows, columns=[by_key.get(k) if k else None for k in mapping])
+
+
+def _children_of(contacts) -> dict[int, dict[str, Any]]:
+    ids = [c.pk for c in contacts]
+    found: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"persons": set(), "profiles": set(), "notes": set()}
+    )
+    if not ids:
+        return found
+    for cid, first, last in ContactPerson.objects.filter(contact_id__in=ids).values_list(
+        "contact_id", "first_name", "last_name"
+    ):
+        found[cid]["persons"].add((fold(first), fold(last)))
+    for cid, kind, value in WebProfile.objects.filter(contact_id__in=ids).values_list(
+        "contact_id", "kind", "value"
+    ):
+        found[cid]["profiles"].add((kind, value))
+    for cid, text in Note.objects.filter(contact_id__in=ids).values_list("contact_id", "text"):
+        found[cid]["notes"].add(text.strip())
+    return found
+
+
+def _new_children(row: RowOutcome, contact: Contact, children) -> tuple[list, list, str]:
+    _contact, persons, profiles, note = _split(row.values)
+    known = children[contact.pk]
+    persons = [
+        p for p in persons if (fold(p["first_name"]), fold(p["last_name"])) not in known["persons"]
+    ]
+    profiles = [p for p in profiles if p not in known["profiles"]]
+    note = note if note and note.strip() not in known["notes"] else ""
+    return persons, profiles, note
+
+
+def _changes(row: RowOutcome, contact: Contact, children) -> bool:
+    fields, _persons, _profiles, _note = _split(row.values)
+    if any(getattr(contact, k) != v for k, v in fields.items()):
+        return True
+    return any(_new_children(row, contact, children))
+
+
+def _build(row: RowOutcome, *, organization: Organization, target: str, by: User | None):
+    fields, persons, profiles, note = _split(row.values)
+    contact = Contact(
+        organization=organization,
+        kind=Contact.Kind.COMPANY if fields.get("company_name") else Contact.Kind.PERSON,
+        is_customer=target == Target.CUSTOMERS,
+        is_supplier=target == Target.SUPPLIERS,
+        created_by=by,
+        updated_by=by,
+        **fields,
+    )
+    contact.has_shipping_address = any(
+        fields.get(f"shipping_{f}") for f in ("street", "city", "postal_code")
+    )
+    if not fields.get("billing_country"):
+        contact.billing_country = "DE"
+    return contact, persons, profiles, note
+
+
+def write(
+    result: CheckResult,
+    *,
+    run: ImportRun,
+    organization: Organization,
+    target: str,
+    by: User | None,
+) -> None:
+    """Create and update what the check allows; must run inside transaction.atomic()."""
+    field = number_field(target)
+    role = (
+        NumberSequence.Role.CUSTOMER if target == Target.CUSTOMERS else NumberSequence.Role.SUPPLIER
+    )
+    new_rows = [row for row in result.rows if row.status == "new"]
+    built = [_build(row, organization=organization, target=target, by=by) for row in new_rows]
+
+    # Rows that bring their own number go in first, so that the numbers handed out to the
+    # others skip them.
+    with_number = [b for b in built if getattr(b[0], field)]
+    without_number = [b for b in built if not getattr(b[0], field)]
+    _insert(with_number, by=by)
+    if without_number:
+        numbers = allocate_numbers(organization=organization, role=role, count=len(without_number))
+        for (contact, *_rest), number in zip(without_number, numbers, strict=True):
+            setattr(contact, field, number)
+    _insert(without_number, by=by)
+    ImportedRecord.objects.bulk_create(
+        [ImportedRecord(run=run, object_id=c.pk, updated_at=c.updated_at) for c, *_ in built],
+        batch_size=BATCH,
+    )
+    _update([row for row in result.rows if row.status == "update"], by=by)
+
+
+def _insert(built: list, *, by: User | None) -> None:
+    if not built:
+        return
+    for contact, persons, _profiles, _note in built:
+        refresh_derived_fields(contact, persons)
+    contacts = Contact.objects.bulk_create([b[0] for b in built], batch_size=_batch_size())
+    persons, profiles, notes = [], [], []
+    for contact, (_c, row_persons, row_profiles, note) in zip(contacts, built, strict=True):
+        persons += [ContactPerson(contact=contact, **p) for p in row_persons]
+        profiles += [WebProfile(contact=contact, kind=k, value=v) for k, v in row_profiles]
+        if note:
+            notes.append(Note(contact=contact, text=note, author=by))
+    ContactPerson.objects.bulk_create(persons, batch_size=_batch_size())
+    WebProfile.objects.bulk_create(profiles, batch_size=_batch_size())
+    Note.objects.bulk_create(notes, batch_size=_batch_size())
+
+
+def _update(rows: list[RowOutcome], *, by: User | None) -> None:
+    if not rows:
+        return
+    contacts = [row.existing for row in rows]
+    children = _children_of(contacts)
+    persons_by_contact = defaultdict(list)
+    for person in ContactPerson.objects.filter(contact__in=contacts):
+        persons_by_contact[person.contact_id].append(person)
+    new_persons, new_profiles, new_notes = [], [], []
+    changed_fields: set[str] = set()
+    now = timezone.now()
+    for row in rows:
+        contact = row.existing
+        fields, *_ = _split(row.values)
+        persons, profiles, note = _new_children(row, contact, children)
+        for name, value in fields.items():
+            setattr(contact, name, value)
+            changed_fields.add(name)
+        if any(fields.get(f"shipping_{f}") for f in ("street", "city", "postal_code")):
+            contact.has_shipping_address = True
+        contact.version += 1
+        contact.updated_by = by
+        contact.updated_at = now
+        new_persons += [ContactPerson(contact=contact, **p) for p in persons]
+        new_profiles += [WebProfile(contact=contact, kind=k, value=v) for k, v in profiles]
+        if note:
+            new_notes.append(Note(contact=contact, text=note, author=by))
+        refresh_derived_fields(
+            contact, persons_by_contact[contact.pk] + [ContactPerson(**p) for p in persons]
+        )
+    Contact.objects.bulk_update(
+        contacts,
+        sorted(
+            changed_fields
+            | {
+                "has_shipping_address",
+                "version",
+                "updated_by",
+                "updated_at",
+                "display_name",
+                "sort_name",
+                "search_text",
+            }
+        ),
+        batch_size=BATCH,
+    )
+    ContactPerson.objects.bulk_create(new_persons, batch_size=_batch_size())
+    WebProfile.objects.bulk_create(new_profiles, batch_size=_batch_size())
+    Note.objects.bulk_create(new_notes, batch_size=_batch_size())
+
+
+def _batch_size() -> int | None:
+    # SQLite builds allow far more than the 999 variables Django assumes; use what this one
+    # allows so that a batch is hundreds of rows rather than sixteen.
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        raw = connection.connection
+        if raw is not None and hasattr(raw, "getlimit"):
+            connection.features.max_query_params = raw.getlimit(
+                sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
+            )
+    return None
+
+
+def undo(run: ImportRun) -> tuple[int, list[Contact]]:
+    """Delete what `run` created and nobody changed since; return (deleted, kept)."""
+    records = {r.object_id: r.updated_at for r in run.records.all()}
+    contacts = list(
+        Contact.objects.filter(
+            organization=run.organization, pk__in=run.records.values("object_id")
+        ).order_by("sort_name")
+    )
+    # A note written after the import counts as a change too: deleting would lose it.
+    annotated = set(
+        Note.objects.filter(
+            contact__in=run.records.values("object_id"), created_at__gt=run.finished_at
+        ).values_list("contact_id", flat=True)
+    )
+    untouched = [c.pk for c in contacts if c.updated_at == records[c.pk] and c.pk not in annotated]
+    kept = [c for c in contacts if c.pk not in set(untouched)]
+    Contact.objects.filter(pk__in=untouched).delete()
+    return len(untouched), kept

@@ -1,0 +1,132 @@
+"""Files generated from the column definitions: the CSV template and the quick reference PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from .columns import Column
+from .models import Target
+from .reading import MAX_BYTES
+
+
+def csv_dialect() -> tuple[str, str]:
+    """Delimiter and language code for files meant for the user's spreadsheet program.
+
+    German Excel expects semicolons; English Excel commas. Both read UTF-8 with a BOM.
+    """
+    language = (get_language() or "en")[:2]
+    return (";" if language == "de" else ","), language
+
+
+def columns_for(target: str) -> list[Column]:
+    from .services import columns_for as target_columns
+
+    return target_columns(target)
+
+
+def write_csv(header: list[str], rows: list[list[str]]) -> bytes:
+    delimiter, _language = csv_dialect()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def template_csv(target: str) -> bytes:
+    columns = columns_for(target)
+    return write_csv([c.label for c in columns], [[c.example for c in columns]])
+
+
+# Core PDF fonts know Latin-1 only; these common characters get a plain stand-in.
+PDF_REPLACEMENTS = str.maketrans(
+    {
+        "„": '"',
+        "“": '"',
+        "”": '"',
+        "‚": "'",
+        "‘": "'",
+        "’": "'",
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "€": "EUR",
+        "•": "-",
+        "→": "->",
+        "×": "x",
+    }
+)
+
+
+def pdf_text(value: object) -> str:
+    text = str(value).translate(PDF_REPLACEMENTS)
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def quick_reference_pdf(target: str) -> bytes:
+    """A printable page per target: every column, required or not, format and example."""
+    columns = columns_for(target)
+    language = (get_language() or "en")[:2]
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.set_title(pdf_text(_("Kontor import quick reference")))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    title = _("Quick reference: importing %(target)s") % {"target": Target(target).label}
+    pdf.cell(0, 10, pdf_text(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    rules = [
+        _("File: CSV (.csv or .txt), at most %(size)s bytes (2 MB).") % {"size": f"{MAX_BYTES:,}"},
+        _(
+            "Encoding: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252; "
+            "detected automatically, can be changed."
+        ),
+        _(
+            "Delimiter: semicolon, comma, tab or |, detected automatically; an Excel "
+            '"sep=;" first line is honoured.'
+        ),
+        _(
+            "First line: the column names. Names written exactly as below (German or English, "
+            "case ignored) are assigned automatically; others can be assigned by hand."
+        ),
+        _(
+            "Rows with errors are not imported; you can download them with the reason, fix "
+            "them and upload them again."
+        ),
+    ]
+    for rule in rules:
+        pdf.multi_cell(0, 5, pdf_text("- " + rule), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+    widths = (55, 55, 18, 100, 49)
+    heads = (
+        _("German name"),
+        _("English name"),
+        _("Required"),
+        _("Format and limits"),
+        _("Example"),
+    )
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_fill_color(230, 233, 238)
+    for width, head in zip(widths, heads, strict=True):
+        pdf.cell(width, 7, pdf_text(head), border=1, fill=True)
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 8)
+    with override(language):
+        for column in columns:
+            cells = (
+                column.de,
+                column.en,
+                _("yes") if column.required else "",
+                str(column.format),
+                column.example,
+            )
+            for width, value in zip(widths, cells, strict=True):
+                pdf.cell(width, 6, pdf_text(value)[:90], border=1)
+            pdf.ln()
+    return bytes(pdf.output())

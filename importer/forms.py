@@ -1,0 +1,95 @@
+"""Forms of the import steps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .columns import Column
+from .models import OnDuplicate
+from .reading import DELIMITERS, ENCODING_CHOICES, MAX_BYTES, delimiter_label
+
+ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("A .csv or .txt file of at most 2 MB (2,097,152 bytes)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,text/csv,text/plain"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(too_large_message())
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."))
+        return upload
+
+
+def too_large_message() -> str:
+    return _(
+        "The file is larger than 2 MB (2,097,152 bytes). Split it into smaller files and "
+        "import them one after the other."
+    )
+
+
+def has_allowed_suffix(name: str) -> bool:
+    return name.lower().endswith(ALLOWED_SUFFIXES)
+
+
+class ReadingForm(forms.Form):
+    encoding = forms.ChoiceField(label=_("Encoding"), choices=ENCODING_CHOICES)
+    delimiter = forms.ChoiceField(
+        label=_("Delimiter"), choices=lambda: [(d, delimiter_label(d)) for d in DELIMITERS]
+    )
+
+
+class MappingForm(forms.Form):
+    on_duplicate = forms.ChoiceField(
+        label=_("When the number already exists"),
+        choices=OnDuplicate.choices,
+        widget=forms.RadioSelect,
+        initial=OnDuplicate.UPDATE,
+    )
+
+    def __init__(
+        self,
+        *args,
+        headers: Sequence[str],
+        columns: Sequence[Column],
+        mapping: Sequence[str],
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— don't import —"))] + [(c.key, c.label) for c in columns]
+        self.headers = list(headers)
+        for index, header in enumerate(headers):
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                label=header or _("(column %(n)s without a name)") % {"n": index + 1},
+                choices=choices,
+                required=False,
+                initial=mapping[index] if index < len(mapping) else "",
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        seen: dict[str, str] = {}
+        for index, header in enumerate(self.headers):
+            key = cleaned.get(f"col_{index}")
+            if not key:
+                continue
+            if key in seen:
+                self.add_error(
+                    f"col_{index}",
+                    _("This target is already assigned to the column “%(other)s”.")
+                    % {"other": seen[key]},
+                )
+            seen[key] = header
+        return cleaned
+
+    def mapping(self) -> list[str]:
+        return [self.cleaned_data.get(f"col_{i}") or "" for i in range(len(self.headers))]

@@ -1,0 +1,95 @@
+"""Import a CSV file from the command line, with the same checks as the import pages.
+
+Exit status: 0 when the file was processed (even if some rows were invalid), 1 when it was
+refused, 2 for wrong arguments.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import Organization
+from importer import services
+from importer.checking import missing_required
+from importer.models import OnDuplicate, Target
+from importer.reading import ImportFileError, check_size
+
+
+class Command(BaseCommand):
+    help = "Imports customers, suppliers or products from a CSV file into an organization."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the CSV file")
+        parser.add_argument("--organization", required=True, help="the organization's slug")
+        parser.add_argument("--target", required=True, choices=Target.values)
+        parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+        parser.add_argument("--encoding", help="e.g. utf-8, cp1252 (default: detected)")
+        parser.add_argument("--delimiter", help="; , tab or | (default: detected)")
+        parser.add_argument(
+            "--on-duplicate",
+            choices=OnDuplicate.values,
+            default=OnDuplicate.UPDATE,
+            help="what a row whose number exists does (default: update)",
+        )
+        parser.add_argument("--errors-to", help="write the invalid rows with reasons here")
+
+    def handle(self, *args, **options):
+        try:
+            organization = Organization.objects.get(slug=options["organization"])
+        except Organization.DoesNotExist:
+            raise CommandError(
+                f"No organization with the slug {options['organization']!r}.", returncode=2
+            ) from None
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}", returncode=2)
+        delimiter = options["delimiter"]
+        if delimiter in ("tab", "\\t"):
+            delimiter = "\t"
+        try:
+            check_size(path.stat().st_size)
+            data = path.read_bytes()
+            run, parsed = services.start_import(
+                organization=organization,
+                target=options["target"],
+                file_name=path.name,
+                data=data,
+                by=None,
+                encoding=options["encoding"],
+                delimiter=delimiter,
+            )
+        except (ImportFileError, LookupError) as error:
+            self.stderr.write(f"Refused: {error}")
+            sys.exit(1)
+        missing = missing_required(run.mapping, services.columns_for(run.target))
+        if missing:
+            services.discard(run)
+            names = ", ".join(c.de for c in missing)
+            self.stderr.write(f"Refused: required columns missing: {names}")
+            sys.exit(1)
+        run.on_duplicate = options["on_duplicate"]
+        run.save(update_fields=["on_duplicate"])
+        if options["dry_run"]:
+            result = services.check(run, parsed)
+            services.discard(run)
+        else:
+            result = services.commit(run, by=None)
+        counts = result.counts
+        self.stdout.write(
+            "{mode}: {new} new, {update} updated, {unchanged} unchanged, {skip} skipped, "
+            "{invalid} invalid ({total} rows)".format(
+                mode="Checked (dry run)" if options["dry_run"] else "Imported", **counts
+            )
+        )
+        for error in result.errors[:20]:
+            column = f" {error.column}:" if error.column else ""
+            self.stdout.write(f"  line {error.line}:{column} {error.message}")
+        if len(result.errors) > 20:
+            self.stdout.write(f"  … and {len(result.errors) - 20} more")
+        if options["errors_to"]:
+            from importer.services import failed_rows_csv
+
+            Path(options["errors_to"]).write_bytes(failed_rows_csv(parsed, result))

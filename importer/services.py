@@ -1,0 +1,207 @@
+"""The steps of an import: upload, assign columns, check, write, undo, discard.
+
+Used by the import pages and by `manage.py import_csv`, so both behave the same.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import timedelta
+from types import ModuleType
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization, User
+
+from . import contact_import
+from .checking import CheckResult, auto_mapping, missing_required
+from .columns import Column, normalize_header
+from .models import ImportRun, OnDuplicate, SavedMapping, Target
+from .reading import ImportFileError, ParsedFile, check_size, read_csv
+
+ABANDONED_AFTER = timedelta(days=1)
+
+
+def handler(target: str) -> ModuleType:
+    if target == Target.PRODUCTS:
+        from . import product_import
+
+        return product_import
+    return contact_import
+
+
+def columns_for(target: str) -> list[Column]:
+    return handler(target).columns_for(target)
+
+
+def saved_assignments(organization: Organization, target: str) -> dict[str, str]:
+    saved = SavedMapping.objects.filter(organization=organization, target=target).first()
+    return saved.assignments if saved else {}
+
+
+def start_import(
+    *,
+    organization: Organization,
+    target: str,
+    file_name: str,
+    data: bytes,
+    by: User | None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> tuple[ImportRun, ParsedFile]:
+    """Read the upload (or raise ImportFileError) and keep it as a draft import."""
+    check_size(len(data))
+    parsed = read_csv(data, encoding=encoding, delimiter=delimiter)
+    discard_abandoned(organization)
+    run = ImportRun.objects.create(
+        organization=organization,
+        target=target,
+        created_by=by,
+        file_name=file_name[:255],
+        file_size=len(data),
+        file_data=data,
+        encoding=parsed.encoding,
+        delimiter=parsed.delimiter,
+        mapping=auto_mapping(
+            parsed.headers, columns_for(target), saved_assignments(organization, target)
+        ),
+    )
+    return run, parsed
+
+
+def parse(run: ImportRun) -> ParsedFile:
+    if run.file_data is None:
+        raise ImportFileError(
+            _("The uploaded file is no longer there. Please upload it again."), code="gone"
+        )
+    return read_csv(bytes(run.file_data), encoding=run.encoding, delimiter=run.delimiter)
+
+
+def change_reading(run: ImportRun, *, encoding: str, delimiter: str) -> ParsedFile:
+    """Read the file again with another encoding or delimiter (ImportFileError if it fails)."""
+    parsed = read_csv(bytes(run.file_data), encoding=encoding, delimiter=delimiter)
+    headers_changed = parsed.headers != parse(run).headers if run.mapping else True
+    run.encoding, run.delimiter = parsed.encoding, parsed.delimiter
+    if headers_changed or len(run.mapping) != len(parsed.headers):
+        run.mapping = auto_mapping(
+            parsed.headers,
+            columns_for(run.target),
+            saved_assignments(run.organization, run.target),
+        )
+    run.save(update_fields=["encoding", "delimiter", "mapping"])
+    return parsed
+
+
+def set_mapping(run: ImportRun, *, mapping: Sequence[str], on_duplicate: str) -> list[Column]:
+    """Store the assignment; return the required columns it leaves out (empty when fine)."""
+    run.mapping = list(mapping)
+    run.on_duplicate = on_duplicate
+    run.save(update_fields=["mapping", "on_duplicate"])
+    return missing_required(run.mapping, columns_for(run.target))
+
+
+def check(run: ImportRun, parsed: ParsedFile | None = None) -> CheckResult:
+    return handler(run.target).check(
+        parsed or parse(run),
+        run.mapping,
+        organization=run.organization,
+        target=run.target,
+        on_duplicate=run.on_duplicate,
+    )
+
+
+def commit(run: ImportRun, *, by: User | None) -> CheckResult:
+    """Write every valid row in one transaction; invalid rows are kept for the error file."""
+    parsed = parse(run)
+    with transaction.atomic():
+        # Lock the run so that a double click does not import the file twice.
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != ImportRun.Status.DRAFT:
+            raise ImportFileError(_("This file has already been imported."), code="done")
+        result = check(run, parsed)
+        handler(run.target).write(
+            result, run=run, organization=run.organization, target=run.target, by=by
+        )
+        run.status = ImportRun.Status.DONE
+        run.finished_at = timezone.now()
+        run.counts = result.counts
+        run.failed_rows = failed_rows_csv(parsed, result) if result.count("invalid") else None
+        run.file_data = None
+        run.save()
+        remember_mapping(run, parsed.headers)
+    return result
+
+
+def remember_mapping(run: ImportRun, headers: Sequence[str]) -> None:
+    assignments = saved_assignments(run.organization, run.target)
+    for header, key in zip(headers, run.mapping, strict=False):
+        assignments[normalize_header(header)] = key
+    SavedMapping.objects.update_or_create(
+        organization=run.organization,
+        target=run.target,
+        defaults={"assignments": assignments},
+    )
+
+
+def failed_rows_csv(parsed: ParsedFile, result: CheckResult) -> bytes:
+    """The invalid rows with their original cells and a column saying what is wrong."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=parsed.delimiter, lineterminator="\r\n")
+    writer.writerow([*parsed.headers, _("Error")])
+    for row in result.rows:
+        if row.status != "invalid":
+            continue
+        problems = "; ".join(
+            f"{_('line')} {e.line}: {e.column + ': ' if e.column else ''}{e.message}"
+            for e in row.errors
+        )
+        cells = row.cells + [""] * (len(parsed.headers) - len(row.cells))
+        writer.writerow([*cells, problems])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def undo(run: ImportRun, *, by: User | None) -> tuple[int, list]:
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != ImportRun.Status.DONE:
+            raise ImportFileError(_("Only a finished import can be undone."), code="not_done")
+        deleted, kept = handler(run.target).undo(run)
+        run.status = ImportRun.Status.UNDONE
+        run.undone_at = timezone.now()
+        run.counts = {**run.counts, "undone": deleted, "kept": len(kept)}
+        run.save(update_fields=["status", "undone_at", "counts"])
+    return deleted, kept
+
+
+def discard(run: ImportRun) -> None:
+    ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.DRAFT).update(
+        status=ImportRun.Status.DISCARDED, file_data=None
+    )
+
+
+def discard_abandoned(organization: Organization | None = None) -> int:
+    """Drop uploads that were never imported within a day."""
+    stale = ImportRun.objects.filter(
+        status=ImportRun.Status.DRAFT, created_at__lt=timezone.now() - ABANDONED_AFTER
+    )
+    if organization is not None:
+        stale = stale.filter(organization=organization)
+    return stale.update(status=ImportRun.Status.DISCARDED, file_data=None)
+
+
+__all__ = [
+    "OnDuplicate",
+    "change_reading",
+    "check",
+    "commit",
+    "discard",
+    "discard_abandoned",
+    "parse",
+    "set_mapping",
+    "start_import",
+    "undo",
+]
