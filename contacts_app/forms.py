@@ -83,7 +83,9 @@ class ContactForm(forms.ModelForm):
             code = cleaned.get(f"{prefix}_postal_code", "")
             if code and (prefix == "billing" or cleaned.get("has_shipping_address")):
                 try:
-                    validators.validate_postal_code(code, cleaned.get(f"{prefix}_country") or "")
+                    cleaned[f"{prefix}_postal_code"] = validators.validate_postal_code(
+                        code, cleaned.get(f"{prefix}_country") or ""
+                    )
                 except ValidationError as error:
                     self.add_error(f"{prefix}_postal_code", error)
         return cleaned

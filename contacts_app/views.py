@@ -95,6 +95,16 @@ def _duplicates_warning(request: HttpRequest, form: ContactForm, contact: Contac
     )
 
 
+def _numbers_used_up(form: ContactForm, exhausted: services.NumberRangeExhausted) -> None:
+    role = str(exhausted)
+    field = "is_supplier" if role == "supplier" else "is_customer"
+    low, high = services.NUMBER_RANGES[role][1]
+    form.add_error(
+        field,
+        _("All numbers for this role (%(low)s–%(high)s) are used up.") % {"low": low, "high": high},
+    )
+
+
 def _with_confirmation(post, **values):
     data = post.copy()
     for key, value in values.items():
@@ -132,13 +142,17 @@ def contact_create(request: HttpRequest) -> HttpResponse:
                 profiles=profiles,
                 similar=similar,
             )
-        contact = services.create_contact(
-            organization=request.organization,
-            data=form.contact_data(),
-            persons=person_rows(persons),
-            profiles=profile_rows(profiles),
-            by=request.user,
-        )
+        try:
+            contact = services.create_contact(
+                organization=request.organization,
+                data=form.contact_data(),
+                persons=person_rows(persons),
+                profiles=profile_rows(profiles),
+                by=request.user,
+            )
+        except services.NumberRangeExhausted as exhausted:
+            _numbers_used_up(form, exhausted)
+            return _form_page(request, contact=None, form=form, persons=persons, profiles=profiles)
         messages.success(request, _("Contact “%(name)s” created.") % {"name": contact})
         return redirect("contacts:detail", pk=contact.pk)
     return _form_page(request, contact=None, form=form, persons=persons, profiles=profiles)
@@ -188,6 +202,9 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=expected,
             by=request.user,
         )
+    except services.NumberRangeExhausted as exhausted:
+        _numbers_used_up(form, exhausted)
+        return _form_page(request, contact=contact, form=form, persons=persons, profiles=profiles)
     except services.ContactChanged as conflict:
         current = conflict.current
         # Keep what the user typed; the next save knowingly replaces the other version.
