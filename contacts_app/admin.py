@@ -1,4 +1,5 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 
 from .models import Contact, ContactPerson, Note, WebProfile
 from .services import refresh_derived_fields
@@ -21,7 +22,7 @@ class NoteInline(admin.TabularInline):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ImportExportModelAdmin):
     list_display = [
         "display_name",
         "organization",
@@ -47,6 +48,11 @@ class ContactAdmin(admin.ModelAdmin):
     raw_id_fields = ["organization", "created_by", "updated_by"]
     readonly_fields = ["display_name", "search_text", "version"]
     inlines = [ContactPersonInline, WebProfileInline, NoteInline]
+
+    def get_resource_classes(self, request):
+        from importer.resources import CustomerResource, SupplierResource
+
+        return [CustomerResource, SupplierResource]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Contact, ContactPerson, Note, WebProfile
+from .selectors import ContactFilter
 
 CONTACT_FIELDS = [
     "kind",
@@ -231,3 +232,15 @@ class ContactFilterForm(forms.Form):
             ("-changed", _("Last change")),
         ],
     )
+
+    def as_filter(self) -> ContactFilter:
+        """The filter the query string asks for; invalid choices are simply dropped."""
+        self.is_valid()
+        data = self.cleaned_data
+        return ContactFilter(
+            query=data.get("q", ""),
+            role=data.get("role", ""),
+            kind=data.get("kind", ""),
+            archived=bool(data.get("archived")),
+            sort=data.get("sort") or "name",
+        )

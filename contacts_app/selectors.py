@@ -50,6 +50,11 @@ class ContactFilter:
 
 
 def contact_list(organization: Organization, flt: ContactFilter) -> QuerySet[Contact]:
+    """The list page's contacts: only the fields the list shows."""
+    return filtered_contacts(organization, flt).only(*LIST_FIELDS)
+
+
+def filtered_contacts(organization: Organization, flt: ContactFilter) -> QuerySet[Contact]:
     contacts = Contact.objects.filter(organization=organization, archived=flt.archived)
     if flt.role == "customer":
         contacts = contacts.filter(is_customer=True)
@@ -58,7 +63,7 @@ def contact_list(organization: Organization, flt: ContactFilter) -> QuerySet[Con
     if flt.kind in (Contact.Kind.COMPANY, Contact.Kind.PERSON):
         contacts = contacts.filter(kind=flt.kind)
     contacts = filter_by_query(contacts, flt.query)
-    return contacts.only(*LIST_FIELDS).order_by(*SORTS.get(flt.sort, SORTS["name"]))
+    return contacts.order_by(*SORTS.get(flt.sort, SORTS["name"]))
 
 
 def similar_contacts(

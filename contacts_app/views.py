@@ -36,15 +36,7 @@ PAGE_SIZE = 25
 
 def _filter_from(request: HttpRequest) -> tuple[ContactFilterForm, ContactFilter]:
     form = ContactFilterForm(request.GET)
-    form.is_valid()  # invalid choices are simply dropped from cleaned_data
-    data = form.cleaned_data
-    return form, ContactFilter(
-        query=data.get("q", ""),
-        role=data.get("role", ""),
-        kind=data.get("kind", ""),
-        archived=bool(data.get("archived")),
-        sort=data.get("sort") or "name",
-    )
+    return form, form.as_filter()
 
 
 @organization_required

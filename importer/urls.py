@@ -6,6 +6,8 @@ app_name = "importer"
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("export/contacts.csv", views.export_contacts, name="export_contacts"),
+    path("export/products.csv", views.export_products, name="export_products"),
     path("<str:target>/upload/", views.upload, name="upload"),
     path("<str:target>/template.csv", views.template_download, name="template"),
     path("<str:target>/reference.pdf", views.reference_download, name="reference"),

@@ -12,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.tenancy import get_object_for_organization, organization_required, role_required
+from contacts_app.forms import ContactFilterForm
+from contacts_app.selectors import filtered_contacts
 
-from . import services
+from . import exporting, services
 from .documents import quick_reference_pdf, template_csv
 from .forms import MappingForm, ReadingForm, UploadForm, has_allowed_suffix, too_large_message
 from .models import ImportRun, Target
@@ -290,5 +292,28 @@ def reference_download(request: HttpRequest, target: str) -> HttpResponse:
     response = HttpResponse(quick_reference_pdf(target), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         False, f"kontor-{_('quick-reference')}-{Target(target).label.lower()}.pdf"
+    )
+    return response
+
+
+@organization_required
+def export_contacts(request: HttpRequest) -> HttpResponse:
+    """The contact list as it is filtered on screen, in the import template's columns."""
+    flt = ContactFilterForm(request.GET).as_filter()
+    target = Target.SUPPLIERS if flt.role == "supplier" else Target.CUSTOMERS
+    data = exporting.export_contacts(filtered_contacts(request.organization, flt), target)
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"kontor-{Target(target).label.lower()}.csv"
+    )
+    return response
+
+
+@organization_required
+def export_products(request: HttpRequest) -> HttpResponse:
+    data = exporting.export_target(request.organization, Target.PRODUCTS)
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"kontor-{Target.PRODUCTS.label.lower()}.csv"
     )
     return response

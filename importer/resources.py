@@ -1,0 +1,92 @@
+"""django-import-export resources, generated from the column definitions in `columns.py`.
+
+They serve the Django admin's import and export for superusers (one row at a time, with an
+"Organisation" column naming the organization's slug) and the benchmark's baseline. The import
+pages use the bulk path in `contact_import.py` instead, which is many times faster.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+
+from accounts.models import Organization
+from contacts_app.models import Contact, NumberSequence
+from contacts_app.services import allocate_numbers, refresh_derived_fields
+
+from .columns import CUSTOMER_COLUMNS, SUPPLIER_COLUMNS, Column
+from .formulas import escape_formula, unescape_formula
+
+CONTACT_FIELDS = {f.name for f in Contact._meta.concrete_fields}
+
+
+class ColumnWidget(widgets.Widget):
+    """Parses a cell with the column's own rules; renders a value for a spreadsheet."""
+
+    def __init__(self, column: Column) -> None:
+        super().__init__()
+        self.column = column
+
+    def clean(self, value: Any, row=None, **kwargs) -> Any:
+        text = unescape_formula(str(value).strip()) if value is not None else ""
+        if not text:
+            return None if self.column.key.endswith("_number") else ""
+        try:
+            return self.column.parse(text)
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from error
+
+    def render(self, value: Any, obj=None, **kwargs) -> str:
+        if value is None:
+            return ""
+        return escape_formula(str(getattr(value, "code", value)))
+
+
+def _contact_resource(name: str, columns: list[Column], number: str, role: str):
+    declared: dict[str, Any] = {
+        "organization": fields.Field(
+            attribute="organization",
+            column_name="Organisation",
+            widget=widgets.ForeignKeyWidget(Organization, "slug"),
+        )
+    }
+    for column in columns:
+        if column.key in CONTACT_FIELDS:
+            declared[column.key] = fields.Field(
+                attribute=column.key, column_name=column.de, widget=ColumnWidget(column)
+            )
+
+    class Meta:
+        model = Contact
+        fields = tuple(declared)
+        import_id_fields = ("organization", number)
+        skip_unchanged = True
+
+    def before_save_instance(self, instance: Contact, row, **kwargs) -> None:
+        instance.kind = Contact.Kind.COMPANY if instance.company_name else Contact.Kind.PERSON
+        if role == NumberSequence.Role.CUSTOMER:
+            instance.is_customer = True
+        else:
+            instance.is_supplier = True
+        if not getattr(instance, number):
+            (value,) = allocate_numbers(organization=instance.organization, role=role)
+            setattr(instance, number, value)
+        if instance.pk:
+            instance.version += 1
+        refresh_derived_fields(instance, instance.persons.all() if instance.pk else [])
+
+    return type(
+        name,
+        (resources.ModelResource,),
+        {**declared, "Meta": Meta, "before_save_instance": before_save_instance},
+    )
+
+
+CustomerResource = _contact_resource(
+    "CustomerResource", CUSTOMER_COLUMNS, "customer_number", NumberSequence.Role.CUSTOMER
+)
+SupplierResource = _contact_resource(
+    "SupplierResource", SUPPLIER_COLUMNS, "supplier_number", NumberSequence.Role.SUPPLIER
+)
