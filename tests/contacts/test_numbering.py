@@ -7,11 +7,12 @@ import threading
 
 import pytest
 from django.db import connection, transaction
+from django.urls import reverse
 
 from contacts_app import services
 from contacts_app.models import Contact, NumberSequence
 
-from .conftest import make_company, make_person
+from .conftest import contact_post_data, make_company, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +168,17 @@ def test_it_gives_distinct_numbers_to_contacts_created_at_once(acme, database_sh
     supplier = list(Contact.objects.values_list("supplier_number", flat=True))
     assert sorted(customer) == list(range(10000, 10000 + total))
     assert sorted(supplier) == list(range(70000, 70000 + total))
+
+
+def test_the_form_says_when_the_numbers_are_used_up(alice_client, acme):
+    NumberSequence.objects.create(organization=acme, role="supplier", last_value=99999)
+    response = alice_client.post(
+        reverse("contacts:create"),
+        contact_post_data(company_name="Zu viel GmbH", is_customer=False, is_supplier=True),
+        headers={"accept-language": "en"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["is_supplier"] == [
+        "All numbers for this role (70000–99999) are used up."
+    ]
+    assert not Contact.objects.filter(company_name="Zu viel GmbH").exists()
