@@ -60,12 +60,12 @@ class SignUpForm(PasswordPairMixin, forms.Form):
     )
     field_order = ["first_name", "last_name", "email", "organization_name"]
 
+    email_taken = _("This address already has an account. Log in, or reset your password.")
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("This address already has an account. Log in, or reset your password.")
-            )
+            raise forms.ValidationError(self.email_taken)
         return email
 
 

@@ -31,6 +31,10 @@ class LastAdminError(Exception):
     """The change would leave the organization without an admin."""
 
 
+class EmailTaken(Exception):
+    """Another account with this address was created after the form had checked it."""
+
+
 class InvitationUnavailable(Exception):
     """The link is malformed, expired, used or revoked; `reason` says which."""
 
@@ -66,7 +70,13 @@ def sign_up(
     *, email: str, password: str, first_name: str, last_name: str, organization_name: str
 ) -> User:
     with transaction.atomic():
-        user = User.objects.create_user(email, password, first_name=first_name, last_name=last_name)
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email, password, first_name=first_name, last_name=last_name
+                )
+        except IntegrityError as exc:
+            raise EmailTaken from exc
         create_organization(name=organization_name, admin=user)
     return user
 

@@ -33,16 +33,21 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.sign_up(
-            email=data["email"],
-            password=data["password1"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            organization_name=data["organization_name"],
-        )
-        login(request, user, backend=BACKEND)
-        messages.success(request, _("Welcome to Kontor! Your organization is ready."))
-        return redirect("contacts:list")
+        try:
+            user = services.sign_up(
+                email=data["email"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                organization_name=data["organization_name"],
+            )
+        except services.EmailTaken:
+            # A double click on "Create account": the first request made the account.
+            form.add_error("email", form.email_taken)
+        else:
+            login(request, user, backend=BACKEND)
+            messages.success(request, _("Welcome to Kontor! Your organization is ready."))
+            return redirect("contacts:list")
     return render(request, "accounts/signup.html", {"form": form})
 
 

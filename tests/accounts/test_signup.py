@@ -148,3 +148,19 @@ def test_the_database_refuses_a_second_account_differing_only_in_case(alice):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create_user("Alice@acme.test", PASSWORD)
+
+
+def test_a_second_submit_racing_the_first_gets_the_form_error(client, alice):
+    """Both requests passed the form's check; the database refuses the second account."""
+    from unittest import mock
+
+    from accounts.forms import SignUpForm
+
+    with mock.patch.object(SignUpForm, "clean_email", lambda form: form.cleaned_data["email"]):
+        response = client.post(
+            "/signup/", signup_data(email="alice@acme.test"), HTTP_ACCEPT_LANGUAGE="en"
+        )
+
+    assert response.status_code == 200
+    assert "This address already has an account. Log in, or reset your password." in (response.text)
+    assert not Organization.objects.filter(name="Muster & Söhne KG").exists()
