@@ -99,6 +99,8 @@ ENCODING_CHOICES: list[tuple[str, str]] = [
     ("iso8859-1", "ISO-8859-1 (Latin-1)"),
     ("cp1250", "Windows-1250 (Central European)"),
     ("iso8859-2", "ISO-8859-2 (Latin-2)"),
+    ("cp1251", "Windows-1251 (Cyrillic)"),
+    ("cp1254", "Windows-1254 (Turkish)"),
     ("utf-16-le", "UTF-16 LE"),
     ("utf-16-be", "UTF-16 BE"),
     ("mac-roman", "Mac Roman"),
@@ -158,6 +160,14 @@ def encoding_label(encoding: str) -> str:
     except LookupError:
         return encoding
     return _LABELS.get(name, name.upper())
+
+
+def encoding_choices(current: str | None = None) -> list[tuple[str, str]]:
+    """ENCODING_CHOICES, plus `current` if detection picked one that is not among them."""
+    choices = list(ENCODING_CHOICES)
+    if current and current not in _LABELS:
+        choices.append((current, encoding_label(current)))
+    return choices
 
 
 def delimiter_label(delimiter: str) -> str:

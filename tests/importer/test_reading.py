@@ -19,6 +19,7 @@ from importer.reading import (
     decode,
     detect_delimiter,
     detect_encoding,
+    encoding_choices,
     encoding_label,
     read_csv,
 )
@@ -281,6 +282,13 @@ def test_odd_length_utf16_is_refused_naming_the_encoding():
 
     assert error.code == "encoding"
     assert "UTF-16 LE" in error.message
+
+
+def test_a_detected_encoding_outside_the_usual_list_can_still_be_chosen():
+    detected = detect_encoding("Город;Улица\nМосква;Тверская 1\n".encode("koi8-r"))
+    values = [value for value, _label in encoding_choices(detected)]
+    assert detected in values
+    assert encoding_choices("cp1252") == encoding_choices()
 
 
 def test_encoding_labels_are_readable():
