@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -54,6 +55,13 @@ def number_in(low: int, high: int) -> Parser:
         return number
 
     return parse
+
+
+@lru_cache(maxsize=2048)
+def country(value: str) -> str:
+    """An ISO code from a country as written; files repeat the same few names thousands of
+    times, and looking a name up in every language is slow, hence the cache."""
+    return values.parse_country(value)
 
 
 def email(value: str) -> str:
@@ -231,7 +239,7 @@ def _contact_columns(number: Column) -> list[Column]:
             "billing_country",
             "Land",
             "Country",
-            values.parse_country,
+            country,
             aliases=("Land 1",),
             format=_("Country name in German or English, or ISO code; empty: Germany"),
             example="Deutschland",
@@ -264,7 +272,7 @@ def _contact_columns(number: Column) -> list[Column]:
             "shipping_country",
             "Lieferadresse Land",
             "Shipping country",
-            values.parse_country,
+            country,
             aliases=("Land 2",),
         ),
         Column(
@@ -365,8 +373,7 @@ def product_kind(value: str) -> str:
 
 
 def gtin(value: str) -> str:
-    values.validate_gtin(value)
-    return value.strip()
+    return values.validate_gtin(value)
 
 
 def price(value: str) -> Decimal:

@@ -40,6 +40,8 @@ CONTACT_FIELDS = frozenset(
     f.name for f in Contact._meta.get_fields() if getattr(f, "concrete", False)
 ) - {"id", "organization", "version", "search_text", "display_name", "sort_name"}
 BATCH = 500
+# More variables per statement make SQL compilation slower again; this is the sweet spot.
+MAX_PARAMS = int(__import__("os").environ.get("KONTOR_MAX_PARAMS", "32000"))
 
 
 def columns_for(target: str) -> list[Column]:
@@ -319,8 +321,8 @@ def _batch_size() -> int | None:
 
         raw = connection.connection
         if raw is not None and hasattr(raw, "getlimit"):
-            connection.features.max_query_params = raw.getlimit(
-                sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
+            connection.features.max_query_params = min(
+                MAX_PARAMS, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
             )
     return None
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import get_language
 
 from contacts_app.models import Contact, ContactPerson, Note, WebProfile
 
@@ -26,7 +27,9 @@ def cell(value: object) -> str:
     if isinstance(value, bool):
         return "1" if value else ""
     if isinstance(value, Decimal):
-        return format(value, "f")
+        # German spreadsheets read 2,50 as a number; 2.50 as text or a date.
+        text = format(value, "f")
+        return text.replace(".", ",") if (get_language() or "").startswith("de") else text
     return escape_formula(str(value))
 
 

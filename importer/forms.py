@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .columns import Column
 from .models import OnDuplicate
-from .reading import DELIMITERS, ENCODING_CHOICES, MAX_BYTES, delimiter_label
+from .reading import DELIMITERS, MAX_BYTES, delimiter_label, encoding_choices
 
 ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv")
 
@@ -42,10 +42,16 @@ def has_allowed_suffix(name: str) -> bool:
 
 
 class ReadingForm(forms.Form):
-    encoding = forms.ChoiceField(label=_("Encoding"), choices=ENCODING_CHOICES)
+    """Read the file again with another encoding or delimiter."""
+
+    encoding = forms.ChoiceField(label=_("Encoding"))
     delimiter = forms.ChoiceField(
         label=_("Delimiter"), choices=lambda: [(d, delimiter_label(d)) for d in DELIMITERS]
     )
+
+    def __init__(self, *args, current_encoding: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["encoding"].choices = encoding_choices(current_encoding)
 
 
 class MappingForm(forms.Form):

@@ -159,7 +159,8 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "missing": missing,
             "reading_form": ReadingForm(
-                initial={"encoding": run.encoding, "delimiter": run.delimiter}
+                initial={"encoding": run.encoding, "delimiter": run.delimiter},
+                current_encoding=run.encoding,
             ),
             "row_count": len(parsed.rows),
         },
@@ -170,7 +171,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.MEMBER)
 def reading(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk, draft=True)
-    form = ReadingForm(request.POST)
+    form = ReadingForm(request.POST, current_encoding=run.encoding)
     if form.is_valid():
         try:
             services.change_reading(run, **form.cleaned_data)
