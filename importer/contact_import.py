@@ -10,7 +10,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +19,7 @@ from contacts_app.models import Contact, ContactPerson, Note, NumberSequence, We
 from contacts_app.search import fold
 from contacts_app.services import allocate_numbers, refresh_derived_fields
 
+from . import bulk
 from .checking import CheckResult, RowOutcome, flag_duplicates_in_file, parse_rows
 from .columns import CUSTOMER_COLUMNS, SUPPLIER_COLUMNS, Column
 from .models import ImportedRecord, ImportRun, OnDuplicate, Target
@@ -238,9 +238,8 @@ def write(
         for (contact, *_rest), number in zip(without_number, numbers, strict=True):
             setattr(contact, field, number)
     _insert(without_number, by=by)
-    ImportedRecord.objects.bulk_create(
-        [ImportedRecord(run=run, object_id=c.pk, updated_at=c.updated_at) for c, *_ in built],
-        batch_size=BATCH,
+    bulk.insert(
+        [ImportedRecord(run=run, object_id=c.pk, updated_at=c.updated_at) for c, *_ in built]
     )
     _update([row for row in result.rows if row.status == "update"], by=by)
 
@@ -250,16 +249,17 @@ def _insert(built: list, *, by: User | None) -> None:
         return
     for contact, persons, _profiles, _note in built:
         refresh_derived_fields(contact, persons)
-    contacts = Contact.objects.bulk_create([b[0] for b in built], batch_size=_batch_size())
+    contacts = [b[0] for b in built]
+    bulk.insert(contacts)
     persons, profiles, notes = [], [], []
     for contact, (_c, row_persons, row_profiles, note) in zip(contacts, built, strict=True):
         persons += [ContactPerson(contact=contact, **p) for p in row_persons]
         profiles += [WebProfile(contact=contact, kind=k, value=v) for k, v in row_profiles]
         if note:
             notes.append(Note(contact=contact, text=note, author=by))
-    ContactPerson.objects.bulk_create(persons, batch_size=_batch_size())
-    WebProfile.objects.bulk_create(profiles, batch_size=_batch_size())
-    Note.objects.bulk_create(notes, batch_size=_batch_size())
+    bulk.insert(persons)
+    bulk.insert(profiles)
+    bulk.insert(notes)
 
 
 def _update(rows: list[RowOutcome], *, by: User | None) -> None:
@@ -308,23 +308,9 @@ def _update(rows: list[RowOutcome], *, by: User | None) -> None:
         ),
         batch_size=BATCH,
     )
-    ContactPerson.objects.bulk_create(new_persons, batch_size=_batch_size())
-    WebProfile.objects.bulk_create(new_profiles, batch_size=_batch_size())
-    Note.objects.bulk_create(new_notes, batch_size=_batch_size())
-
-
-def _batch_size() -> int | None:
-    # SQLite builds allow far more than the 999 variables Django assumes; use what this one
-    # allows so that a batch is hundreds of rows rather than sixteen.
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        raw = connection.connection
-        if raw is not None and hasattr(raw, "getlimit"):
-            connection.features.max_query_params = min(
-                MAX_PARAMS, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-            )
-    return None
+    ContactPerson.objects.bulk_create(new_persons, batch_size=BATCH)
+    WebProfile.objects.bulk_create(new_profiles, batch_size=BATCH)
+    Note.objects.bulk_create(new_notes, batch_size=BATCH)
 
 
 def undo(run: ImportRun) -> tuple[int, list[Contact]]:

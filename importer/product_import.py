@@ -18,6 +18,7 @@ from accounts.models import Organization, User
 from products.models import Product
 from products.services import build_product, compute_prices, refresh_derived_fields
 
+from . import bulk
 from .checking import CheckResult, RowOutcome, flag_duplicates_in_file, parse_rows
 from .columns import PRODUCT_COLUMNS, Column
 from .documents import write_csv
@@ -147,11 +148,8 @@ def write(
         for row in result.rows
         if row.status == "new"
     ]
-    created = Product.objects.bulk_create(new, batch_size=BATCH)
-    ImportedRecord.objects.bulk_create(
-        [ImportedRecord(run=run, object_id=p.pk, updated_at=p.updated_at) for p in created],
-        batch_size=BATCH,
-    )
+    bulk.insert(new)
+    bulk.insert([ImportedRecord(run=run, object_id=p.pk, updated_at=p.updated_at) for p in new])
     updates = [row for row in result.rows if row.status == "update"]
     now = timezone.now()
     for row in updates:
