@@ -1,0 +1,156 @@
+"""In Chromium: bob imports the lexoffice customer export, finds an imported customer by
+searching, has a binary file refused and downloads the customers' quick reference."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from contacts_app.models import Contact
+from importer import services
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FIXTURES = Path(__file__).resolve().parents[1] / "importer" / "fixtures"
+PHONE = {"width": 390, "height": 844}
+BINARY = (
+    "This is not a CSV file: it contains binary data (an image, a PDF or similar). "
+    "Please upload a CSV file."
+)
+
+
+def label(text: str) -> re.Pattern:
+    """A form label as crispy-forms renders it, with or without the required asterisk."""
+    return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
+
+
+def log_in(page, live_server, user) -> None:
+    page.goto(f"{live_server.url}/login/?next=/contacts/")
+    page.get_by_label(label("E-mail address")).fill(user.email)
+    page.get_by_label(label("Password")).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/contacts/$"))
+
+
+def upload_customers(page, path: Path) -> None:
+    customers = page.locator("#import-customers")
+    customers.get_by_label("CSV file").set_input_files(str(path))
+    customers.get_by_role("button", name="Upload and check").click()
+
+
+def pdf_text(data: bytes) -> bytes:
+    """The inflated content streams of a PDF, where its text is."""
+    text = b""
+    for chunk in data.split(b"stream")[1:]:
+        body = chunk.split(b"endstream")[0].strip(b"\r\n")
+        try:
+            text += zlib.decompress(body)
+        except zlib.error:
+            continue
+    return text
+
+
+def assert_fits_the_viewport(page) -> None:
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{overflow}px wider than the viewport"
+
+
+def test_bob_imports_the_lexoffice_export_and_finds_a_customer(
+    live_server, page, screenshot, bob, acme
+):
+    log_in(page, live_server, bob)
+    page.locator("#main-nav").get_by_role("link", name="Import", exact=True).click()
+    expect(page.get_by_role("heading", name="Import", exact=True)).to_be_visible()
+    screenshot(page, "import-01-start")
+
+    # The columns: every lexoffice header is assigned, the encoding is named.
+    upload_customers(page, FIXTURES / "kunden-lexoffice-cp1252.csv")
+    expect(page).to_have_url(re.compile(r"/import/runs/\d+/columns/$"))
+    expect(page.get_by_test_id("encoding")).to_have_text("Windows-1252 (Western European)")
+    expect(page.get_by_text("300 data rows")).to_be_visible()
+    mapping = page.get_by_test_id("mapping")
+    expect(mapping.locator("tbody tr")).to_have_count(28)
+    expect(page.get_by_test_id("not-imported")).to_have_count(0)
+    expect(page.get_by_label("Import “Ansprechpartner 1 Vorname” into")).to_have_value(
+        "person1_first_name"
+    )
+    expect(mapping).to_contain_text("Gärtnerei Meyer GmbH")
+    screenshot(page, "import-02-columns-desktop")
+
+    # The preview writes nothing.
+    page.get_by_role("button", name="Check the data").click()
+    expect(page).to_have_url(re.compile(r"/import/runs/\d+/preview/$"))
+    counts = page.get_by_test_id("counts")
+    expect(counts.locator("[data-count=new]")).to_have_text("300")
+    expect(counts.locator("[data-count=invalid]")).to_have_text("0")
+    expect(page.get_by_test_id("preview-rows")).to_contain_text("Krüger")
+    screenshot(page, "import-04-preview")
+    assert not Contact.objects.exists()
+
+    page.get_by_role("button", name="Import now (300 new, 0 updated)").click()
+    expect(page).to_have_url(re.compile(r"/import/runs/\d+/$"))
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Import finished: 300 new, 0 updated, 0 rows not imported."
+    )
+    expect(page.get_by_test_id("counts").locator("[data-count=new]")).to_have_text("300")
+    screenshot(page, "import-05-result")
+    assert Contact.objects.filter(organization=acme).count() == 300
+
+    # Searching finds an imported customer with umlauts, without a reload.
+    page.locator("#main-nav").get_by_role("link", name="Contacts", exact=True).click()
+    expect(page.get_by_test_id("result-count")).to_have_text("300 contacts")
+    page.evaluate("window.kontorNotReloaded = true")
+    search = page.get_by_role("searchbox")
+    search.click()
+    search.press_sequentially("sanitär möll", delay=40)
+    expect(page.get_by_test_id("result-count")).to_have_text("1 contact")
+    expect(page.get_by_test_id("contact-results")).to_contain_text("Sanitär Möller GmbH")
+    assert page.evaluate("window.kontorNotReloaded") is True
+    screenshot(page, "import-06-search")
+
+    # A binary file is refused with a message.
+    page.locator("#main-nav").get_by_role("link", name="Import", exact=True).click()
+    upload_customers(page, FIXTURES / "bad-binary.csv")
+    expect(page.get_by_test_id("upload-error")).to_have_text(BINARY)
+    expect(page.locator("#import-customers")).to_have_class(re.compile(r"\bborder-primary\b"))
+    screenshot(page, "import-07-refused")
+
+    # The quick reference is a PDF naming the columns.
+    link = page.locator("#import-customers").get_by_role("link", name="Quick reference (PDF)")
+    href = link.get_attribute("href")
+    assert href == "/import/customers/reference.pdf"
+    with page.context.expect_page() as opened:
+        link.click()
+    expect(opened.value).to_have_url(re.compile(r"/import/customers/reference\.pdf$"))
+    response = page.request.get(live_server.url + href)
+    assert response.ok
+    assert response.headers["content-type"] == "application/pdf"
+    body = response.body()
+    assert body.startswith(b"%PDF")
+    text = pdf_text(body)
+    for name in (b"Kundennummer", b"Customer number", b"Firmenname", b"Ansprechpartner 1 Vorname"):
+        assert name in text, name
+
+
+def test_the_column_page_fits_a_phone(live_server, new_page, screenshot, bob, acme):
+    run, _parsed = services.start_import(
+        organization=acme,
+        target="customers",
+        file_name="kunden-lexoffice-cp1252.csv",
+        data=(FIXTURES / "kunden-lexoffice-cp1252.csv").read_bytes(),
+        by=bob,
+    )
+    phone = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    log_in(phone, live_server, bob)
+    phone.goto(f"{live_server.url}/import/runs/{run.pk}/columns/")
+    expect(phone.get_by_test_id("encoding")).to_have_text("Windows-1252 (Western European)")
+    screenshot(phone, "import-03-columns-phone")
+    screenshot(phone, "import-03-columns-phone-first-screen", full_page=False)
+    assert_fits_the_viewport(phone)
