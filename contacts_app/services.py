@@ -55,29 +55,44 @@ def allocate_numbers(*, organization: Organization, role: str, count: int = 1) -
         .filter(organization=organization, role=role)
         .first()
     )
-    if sequence is None:
+    fresh = sequence is None
+    if fresh:
+        # Like lexoffice: continue after the highest number contacts already have.
         highest = Contact.objects.filter(
             organization=organization, **{f"{field}__gte": low, f"{field}__lte": high}
         ).aggregate(m=Max(field))["m"]
         sequence = NumberSequence.objects.create(
             organization=organization, role=role, last_value=highest or low - 1
         )
-    start = sequence.last_value + 1
+    numbers = _free_numbers(organization, field, sequence.last_value + 1, high, count)
+    if numbers is None and fresh:
+        # An imported contact holds the top of the range, but nothing was ever handed out
+        # automatically: the free numbers below it have never been used.
+        numbers = _free_numbers(organization, field, low, high, count)
+    if numbers is None:
+        raise NumberRangeExhausted(role)
+    sequence.last_value = numbers[-1]
+    sequence.save(update_fields=["last_value"])
+    return numbers
+
+
+def _free_numbers(
+    organization: Organization, field: str, start: int, high: int, count: int
+) -> list[int] | None:
+    """The first `count` numbers from `start` that no contact has, or None if too few."""
     taken = set(
         Contact.objects.filter(
             organization=organization, **{f"{field}__gte": start, f"{field}__lte": high}
         ).values_list(field, flat=True)
     )
+    if high - start + 1 - len(taken) < count:
+        return None
     numbers: list[int] = []
     candidate = start
     while len(numbers) < count:
-        if candidate > high:
-            raise NumberRangeExhausted(role)
         if candidate not in taken:
             numbers.append(candidate)
         candidate += 1
-    sequence.last_value = numbers[-1]
-    sequence.save(update_fields=["last_value"])
     return numbers
 
 

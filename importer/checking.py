@@ -125,10 +125,12 @@ def parse_rows(parsed: ParsedFile, mapping: Sequence[str], columns: Sequence[Col
         for column, raw in zip(targets, cells, strict=False):
             if column is None:
                 continue
-            value = unescape_formula(raw.strip())
+            stripped = raw.strip()
+            value = unescape_formula(stripped)
             if not value:
                 continue
-            if value.startswith(FORMULA_START):
+            # An apostrophe in front marks the cell as text, as Kontor's own export writes it.
+            if value.startswith(FORMULA_START) and value == stripped:
                 row.fail(
                     column.label,
                     value,

@@ -28,6 +28,7 @@ from contacts_app.models import CUSTOMER_NUMBERS, SUPPLIER_NUMBERS
 from . import values
 
 Parser = Callable[[str], Any]
+PROFILE_MAX_LENGTH = 300  # WebProfile.value
 
 
 def text(max_length: int) -> Parser:
@@ -45,7 +46,7 @@ def text(max_length: int) -> Parser:
 def number_in(low: int, high: int) -> Parser:
     def parse(value: str) -> int:
         digits = value.replace(" ", "")
-        if not digits.isdigit():
+        if not re.fullmatch(r"[0-9]+", digits):
             raise ValidationError(_("Not a whole number."))
         number = int(digits)
         if not low <= number <= high:
@@ -82,7 +83,13 @@ def vat_id(value: str) -> str:
 
 def profile(kind: str) -> Parser:
     def parse(value: str) -> str:
-        return validators.validate_web_profile(kind, value)
+        normalized = validators.validate_web_profile(kind, value)
+        if len(normalized) > PROFILE_MAX_LENGTH:
+            raise ValidationError(
+                _("At most %(limit)s characters allowed, this has %(count)s."),
+                params={"limit": PROFILE_MAX_LENGTH, "count": len(normalized)},
+            )
+        return normalized
 
     return parse
 

@@ -17,13 +17,13 @@ from accounts.models import Organization, User
 from contacts_app import validators
 from contacts_app.models import Contact, ContactPerson, Note, NumberSequence, WebProfile
 from contacts_app.search import fold
-from contacts_app.services import allocate_numbers, refresh_derived_fields
+from contacts_app.services import NumberRangeExhausted, allocate_numbers, refresh_derived_fields
 
 from . import bulk
 from .checking import CheckResult, RowOutcome, flag_duplicates_in_file, parse_rows
 from .columns import CUSTOMER_COLUMNS, SUPPLIER_COLUMNS, Column
 from .models import ImportedRecord, ImportRun, OnDuplicate, Target
-from .reading import ParsedFile
+from .reading import ImportFileError, ParsedFile
 
 PERSON_FIELDS = (
     "salutation",
@@ -84,8 +84,9 @@ def _check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
                 "contact person columns empty."
             ),
         )
-    for n, person in enumerate(persons, start=1):
-        if not person["last_name"]:
+    for n in (1, 2):
+        filled = any(values.get(f"person{n}_{f}") for f in PERSON_FIELDS)
+        if filled and not values.get(f"person{n}_last_name"):
             row.fail(
                 columns[f"person{n}_last_name"].label, "", _("A contact person needs a last name.")
             )
@@ -142,11 +143,11 @@ def check(
             row.fail(
                 by_key[field].label,
                 str(row.values[field]),
-                _(
-                    "This number belongs to an existing %(kind)s; a row cannot change it into "
-                    "another kind."
-                )
-                % {"kind": contact.get_kind_display()},
+                _("This number belongs to an existing company; a row cannot make it a person.")
+                if contact.is_company
+                else _(
+                    "This number belongs to an existing person; a row cannot make it a company."
+                ),
             )
         elif on_duplicate == OnDuplicate.SKIP:
             row.status = "skip"
@@ -234,7 +235,18 @@ def write(
     without_number = [b for b in built if not getattr(b[0], field)]
     _insert(with_number, by=by)
     if without_number:
-        numbers = allocate_numbers(organization=organization, role=role, count=len(without_number))
+        try:
+            numbers = allocate_numbers(
+                organization=organization, role=role, count=len(without_number)
+            )
+        except NumberRangeExhausted as error:
+            raise ImportFileError(
+                _(
+                    "There are not enough free numbers left for the rows without a number. "
+                    "Give those rows numbers of their own, or import fewer rows."
+                ),
+                code="numbers_exhausted",
+            ) from error
         for (contact, *_rest), number in zip(without_number, numbers, strict=True):
             setattr(contact, field, number)
     _insert(without_number, by=by)

@@ -20,6 +20,7 @@ from accounts.models import Organization, User
 from . import contact_import
 from .checking import CheckResult, auto_mapping, missing_required
 from .columns import Column, normalize_header
+from .formulas import escape_formula
 from .models import ImportRun, OnDuplicate, SavedMapping, Target
 from .reading import ImportFileError, ParsedFile, check_size, read_csv
 
@@ -116,12 +117,12 @@ def check(run: ImportRun, parsed: ParsedFile | None = None) -> CheckResult:
 
 def commit(run: ImportRun, *, by: User | None) -> CheckResult:
     """Write every valid row in one transaction; invalid rows are kept for the error file."""
-    parsed = parse(run)
     with transaction.atomic():
         # Lock the run so that a double click does not import the file twice.
         locked = ImportRun.objects.select_for_update().get(pk=run.pk)
-        if locked.status != ImportRun.Status.DRAFT:
+        if locked.status == ImportRun.Status.DONE:
             raise ImportFileError(_("This file has already been imported."), code="done")
+        parsed = parse(locked)
         result = check(run, parsed)
         handler(run.target).write(
             result, run=run, organization=run.organization, target=run.target, by=by
@@ -159,8 +160,10 @@ def failed_rows_csv(parsed: ParsedFile, result: CheckResult) -> bytes:
             f"{_('line')} {e.line}: {e.column + ': ' if e.column else ''}{e.message}"
             for e in row.errors
         )
-        cells = row.cells + [""] * (len(parsed.headers) - len(row.cells))
-        writer.writerow([*cells, problems])
+        # Exactly one cell per header, so that the reason stands in the error column.
+        width = len(parsed.headers)
+        cells = (row.cells + [""] * width)[:width]
+        writer.writerow([*(escape_formula(c) for c in cells), problems])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

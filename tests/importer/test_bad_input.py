@@ -622,7 +622,7 @@ def test_an_existing_number_of_a_person_cannot_become_a_company(bob_client, acme
             "2",
             "Customer number",
             "10009",
-            "This number belongs to an existing person; a row cannot change it into another kind.",
+            "This number belongs to an existing person; a row cannot make it a company.",
         )
     ]
     assert shown.counts == counts(invalid=1)
