@@ -65,7 +65,7 @@ def test_a_good_file_goes_to_the_column_assignment(bob_client):
     assert response.status_code == 302
     assert response["Location"] == f"/import/runs/{run.pk}/columns/"
     page = bob_client.get(response["Location"], **EN)
-    assert "Windows-1252".encode() in page.content
+    assert b"Windows-1252" in page.content
     assert "Gärtnerei Meyer GmbH".encode() in page.content
 
 
@@ -91,7 +91,7 @@ def test_a_spreadsheet_file_gets_advice_to_save_as_csv(bob_client):
 
 
 def test_a_file_with_another_ending_is_refused(bob_client):
-    response = upload(bob_client, "kunden.doc", "Firmenname\nA GmbH\n".encode())
+    response = upload(bob_client, "kunden.doc", b"Firmenname\nA GmbH\n")
     assert response.status_code == 400
     assert ".csv or .txt" in response.content.decode()
 
@@ -127,7 +127,7 @@ def test_the_limit_is_exactly_two_mebibytes_and_the_2mib_sample_is_accepted(bob_
 
 
 def test_a_missing_required_column_is_reported_before_the_preview(bob_client):
-    response = upload(bob_client, "p.csv", "Artikelnummer;Preis\nA-1;3\n".encode(), "products")
+    response = upload(bob_client, "p.csv", b"Artikelnummer;Preis\nA-1;3\n", "products")
     run = ImportRun.objects.get()
     page = bob_client.post(
         f"/import/runs/{run.pk}/columns/",
