@@ -107,8 +107,17 @@ def missing_required(mapping: Sequence[str], columns: Sequence[Column]) -> list[
 
 def parse_rows(parsed: ParsedFile, mapping: Sequence[str], columns: Sequence[Column]):
     """Parse every mapped cell of every row; rows with a wrong cell count are invalid."""
-    targets = mapped_columns(mapping, columns)
+    # This loop runs for every cell of a file of thousands of rows: work out once what can be.
+    targets = [
+        (index, column, column.key, column.parse)
+        for index, column in enumerate(mapped_columns(mapping, columns))
+        if column is not None
+    ]
+    required = [c for c in columns if c.required and c.key in mapping]
     width = len(parsed.headers)
+    formula_message = _(
+        "Cells starting with “=” look like spreadsheet formulas; remove the “=” to import the text."
+    )
     outcomes: list[RowOutcome] = []
     for line, cells in parsed.rows:
         row = RowOutcome(line=line, cells=cells)
@@ -122,32 +131,22 @@ def parse_rows(parsed: ParsedFile, mapping: Sequence[str], columns: Sequence[Col
                 % {"cells": len(cells), "columns": width},
             )
             continue
-        for column, raw in zip(targets, cells, strict=False):
-            if column is None:
+        values = row.values
+        for index, column, key, parse in targets:
+            stripped = cells[index].strip()
+            if not stripped:
                 continue
-            stripped = raw.strip()
-            value = unescape_formula(stripped)
-            if not value:
-                continue
+            value = unescape_formula(stripped) if stripped[0] == "'" else stripped
             # An apostrophe in front marks the cell as text, as Kontor's own export writes it.
-            if value.startswith(FORMULA_START) and value == stripped:
-                row.fail(
-                    column.label,
-                    value,
-                    _(
-                        "Cells starting with “=” look like spreadsheet formulas; "
-                        "remove the “=” to import the text."
-                    ),
-                )
+            if value[0] == FORMULA_START and value is stripped:
+                row.fail(column.label, value, formula_message)
                 continue
             try:
-                row.values[column.key] = column.parse(value)
+                values[key] = parse(value)
             except ValidationError as error:
                 row.fail(column.label, value, " ".join(error.messages))
-        for column in columns:
-            empty = column.key not in row.values and column.key in mapping
-            already_reported = any(e.column == column.label for e in row.errors)
-            if column.required and empty and not already_reported:
+        for column in required:
+            if column.key not in values and not any(e.column == column.label for e in row.errors):
                 row.fail(column.label, "", _("This column is required."))
     return outcomes
 
