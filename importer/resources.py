@@ -15,8 +15,10 @@ from import_export import fields, resources, widgets
 from accounts.models import Organization
 from contacts_app.models import Contact, NumberSequence
 from contacts_app.services import allocate_numbers, refresh_derived_fields
+from products.models import Product
+from products.services import refresh_derived_fields as refresh_product
 
-from .columns import CUSTOMER_COLUMNS, SUPPLIER_COLUMNS, Column
+from .columns import CUSTOMER_COLUMNS, PRODUCT_COLUMNS, SUPPLIER_COLUMNS, Column
 from .formulas import escape_formula, unescape_formula
 
 CONTACT_FIELDS = {f.name for f in Contact._meta.concrete_fields}
@@ -90,3 +92,54 @@ CustomerResource = _contact_resource(
 SupplierResource = _contact_resource(
     "SupplierResource", SUPPLIER_COLUMNS, "supplier_number", NumberSequence.Role.SUPPLIER
 )
+
+
+PRODUCT_FIELDS = {f.name for f in Product._meta.concrete_fields}
+
+
+class ProductWidget(ColumnWidget):
+    def clean(self, value: Any, row=None, **kwargs) -> Any:
+        parsed = super().clean(value, row, **kwargs)
+        if self.column.key == "tax_rate":
+            return int(parsed) if parsed != "" else 19
+        if self.column.key in ("net_price", "gross_price") and parsed == "":
+            return None
+        return parsed
+
+
+def _product_resource():
+    declared: dict[str, Any] = {
+        "organization": fields.Field(
+            attribute="organization",
+            column_name="Organisation",
+            widget=widgets.ForeignKeyWidget(Organization, "slug"),
+        )
+    }
+    for column in PRODUCT_COLUMNS:
+        if column.key in PRODUCT_FIELDS:
+            declared[column.key] = fields.Field(
+                attribute=column.key, column_name=column.de, widget=ProductWidget(column)
+            )
+
+    class Meta:
+        model = Product
+        fields = tuple(declared)
+        import_id_fields = ("organization", "number")
+        skip_unchanged = True
+
+    def before_save_instance(self, instance: Product, row, **kwargs) -> None:
+        if instance.net_price is None and instance.gross_price is not None:
+            instance.leading_price = Product.LeadingPrice.GROSS
+        else:
+            instance.leading_price = Product.LeadingPrice.NET
+            instance.net_price = instance.net_price or 0
+        refresh_product(instance)
+
+    return type(
+        "ProductResource",
+        (resources.ModelResource,),
+        {**declared, "Meta": Meta, "before_save_instance": before_save_instance},
+    )
+
+
+ProductResource = _product_resource()

@@ -1,11 +1,12 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 
 from .models import Product
 from .services import refresh_derived_fields
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ImportExportModelAdmin):
     list_display = [
         "name",
         "number",
@@ -22,6 +23,11 @@ class ProductAdmin(admin.ModelAdmin):
     list_select_related = ["organization"]
     raw_id_fields = ["organization", "created_by", "updated_by"]
     readonly_fields = ["created_at", "updated_at"]
+
+    def get_resource_classes(self, request):
+        from importer.resources import ProductResource
+
+        return [ProductResource]
 
     def save_model(self, request, obj, form, change):
         # The price entered (net or gross, as `leading_price` says) wins; the other is computed.

@@ -165,3 +165,26 @@ def test_the_admin_resource_imports_and_exports_for_superusers(acme, client):
     client.login(username="root@kontor.test", password="pw-for-root-2026")
     assert client.get("/admin/contacts/contact/export/").status_code == 200
     assert client.get("/admin/contacts/contact/import/").status_code == 200
+
+
+def test_the_admin_product_resource_imports_with_computed_prices(acme):
+    from decimal import Decimal
+
+    from importer.resources import ProductResource
+    from products.models import Product
+
+    dataset = tablib.Dataset(
+        headers=[
+            "Organisation",
+            "Artikelnummer",
+            "Bezeichnung",
+            "Einheit",
+            "Steuerart",
+            "Bruttopreis",
+        ]
+    )
+    dataset.append(["acme", "B-1", "Beratung", "Stunde", "USt 19%", "119,00"])
+    result = ProductResource().import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    product = Product.objects.get(number="B-1")
+    assert (product.net_price, product.gross_price) == (Decimal("100.00"), Decimal("119.00"))
