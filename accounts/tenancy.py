@@ -55,8 +55,14 @@ def switch_organization(request: HttpRequest, organization: Organization) -> Non
     request.session[SESSION_KEY] = organization.pk
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 def organization_required(view: Callable) -> Callable:
-    """Logged in and member of some organization; otherwise login, or a page that says so."""
+    """Logged in and member of some organization; otherwise login, or a page that says so.
+
+    Viewers read only: whatever the view, a request that could change something is refused.
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -64,6 +70,8 @@ def organization_required(view: Callable) -> Callable:
             return redirect_to_login(request.get_full_path())
         if request.organization is None:
             return redirect("accounts:no_organization")
+        if request.method not in SAFE_METHODS and not request.membership.has_role(Role.MEMBER):
+            raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper

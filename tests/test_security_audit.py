@@ -1,0 +1,152 @@
+"""Every URL of the project that names an object, walked as an outsider and as a viewer.
+
+charlie (another organization) must get 404 for GET and POST; vera (a viewer of the owning
+organization) must never change anything with a POST. A URL added later that takes an argument
+this audit does not know fails here until it is added to OBJECTS.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import Invitation, Membership
+from accounts.services import invite
+from contacts_app.models import Contact, Note
+from contacts_app.services import add_note, create_contact
+from importer.models import ImportRun
+from products.services import create_product
+
+SKIPPED_NAMESPACES = {"admin"}
+# Patterns whose arguments are not objects of an organization.
+NOT_OBJECTS = {
+    "accounts:invitation_open",  # a token: covered by the invitation tests
+    "accounts:password_reset_confirm",  # uid and token: covered by the password reset tests
+    "importer:upload",  # the import target, not an object
+    "importer:template",
+    "importer:reference",
+    "set_language",
+}
+
+
+def walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            if ns in SKIPPED_NAMESPACES:
+                continue
+            yield from walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield name, prefix + str(entry.pattern), entry
+
+
+def object_patterns():
+    for name, route, pattern in walk(get_resolver()):
+        if pattern.pattern.converters and name not in NOT_OBJECTS:
+            yield name, route, list(pattern.pattern.converters)
+
+
+@pytest.fixture
+def acme_objects(acme, alice, bob, vera):
+    contact = create_contact(
+        organization=acme, by=alice, data={"kind": "company", "company_name": "Geheim GmbH"}
+    )
+    note = add_note(contact=contact, text="Vertraulich", by=alice)
+    invitation, _token = invite(
+        organization=acme,
+        by=alice,
+        email="new@acme.test",
+        name="",
+        role="member",
+        language="en",
+    )
+    product = create_product(
+        organization=acme,
+        by=alice,
+        data={"name": "Geheimprodukt", "unit": "Stück", "tax_rate": 19, "price": 1},
+    )
+    run = ImportRun.objects.create(
+        organization=acme,
+        target="customers",
+        file_name="secret.csv",
+        file_data=b"Firmenname\nGeheim AG\n",
+        mapping=["company_name"],
+    )
+    return {
+        "contacts": {"pk": contact.pk, "note_pk": note.pk},
+        "products": {"pk": product.pk},
+        "importer": {"pk": run.pk},
+        "accounts:invitation": {"pk": invitation.pk},
+        "accounts:member": {"pk": Membership.objects.get(user=bob).pk},
+    }
+
+
+def kwargs_for(name: str, arguments: list[str], objects: dict) -> dict:
+    namespace = name.split(":")[0]
+    key = namespace
+    if namespace == "accounts":
+        key = "accounts:invitation" if "invitation" in name else "accounts:member"
+    known = objects.get(key)
+    assert known is not None and set(arguments) <= set(known), (
+        f"The security audit does not know the URL {name} with {arguments}: add it to "
+        "tests/test_security_audit.py"
+    )
+    return {a: known[a] for a in arguments}
+
+
+def test_the_audit_covers_the_object_urls():
+    names = {name for name, _route, _args in object_patterns()}
+    assert {
+        "contacts:detail",
+        "contacts:note_delete",
+        "products:edit",
+        "importer:undo",
+        "accounts:member_remove",
+        "accounts:invitation_revoke",
+    } <= names
+
+
+def test_another_organization_gets_404_on_every_object_url(charlie_client, acme_objects):
+    from django.urls import reverse
+
+    for name, _route, arguments in object_patterns():
+        url = reverse(name, kwargs=kwargs_for(name, arguments, acme_objects))
+        # A URL that only takes POST answers 405 to a GET whether or not the object exists.
+        assert charlie_client.get(url).status_code in (404, 405), f"GET {url}"
+        assert charlie_client.post(url).status_code == 404, f"POST {url}"
+    assert Contact.objects.filter(company_name="Geheim GmbH", archived=False).exists()
+    assert Note.objects.filter(text="Vertraulich").exists()
+    assert Invitation.objects.pending().filter(email="new@acme.test").exists()
+    assert ImportRun.objects.get().status == "draft"
+
+
+def test_a_viewer_changes_nothing_with_a_post(vera_client, acme_objects):
+    from django.urls import reverse
+
+    for name, _route, arguments in object_patterns():
+        url = reverse(name, kwargs=kwargs_for(name, arguments, acme_objects))
+        status = vera_client.post(url).status_code
+        assert status in (403, 405), f"POST {url} answered {status}"
+    assert Contact.objects.filter(company_name="Geheim GmbH", archived=False).exists()
+    assert Note.objects.filter(text="Vertraulich").exists()
+    assert Membership.objects.count() == 3
+    assert ImportRun.objects.get().status == "draft"
+
+
+def test_csrf_is_enforced_on_forms(acme, alice):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post("/contacts/new/", {"kind": "company", "company_name": "X"})
+    assert response.status_code == 403
+    assert not Contact.objects.filter(company_name="X").exists()
+
+
+def test_pages_carry_security_headers(alice_client):
+    response = alice_client.get("/contacts/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
