@@ -17,10 +17,12 @@ import unicodedata
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Func, QuerySet
 from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "contacts_contact_fts"
+TRIGRAM = 3  # the shortest term the trigram index can look up
+FEW_MATCHES = 2000
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 PHONE_QUERY = re.compile(r"^\+?[\d\s()/.\-]+$")
 NON_DIGITS = re.compile(r"\D+")
@@ -88,7 +90,8 @@ def build_search_text(
         if phone:
             parts += phone_search_forms(phone)
     parts += [fold_variants(p) for p in places if p]
-    return " | ".join(parts)
+    # Contact persons often share the company's number; every form once keeps the index small.
+    return " | ".join(dict.fromkeys(parts))
 
 
 def query_terms(query: str) -> list[str]:
@@ -103,18 +106,56 @@ def query_terms(query: str) -> list[str]:
     return [t for t in cleaned.split() if t]
 
 
+def fts_match(terms: list[str]) -> str:
+    """An FTS5 query for the terms the trigram index can find: each a quoted phrase, all AND-ed.
+
+    A trigram phrase matches where the term occurs as a substring, like LIKE '%term%', but from
+    the index alone; LIKE makes SQLite read every candidate row's text again to check it.
+    """
+    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms if len(t) >= TRIGRAM)
+
+
 def filter_by_query(queryset: QuerySet, query: str) -> QuerySet:
-    for term in query_terms(query):
-        if connection.vendor == "sqlite":
+    terms = query_terms(query)
+    if connection.vendor == "sqlite":
+        if match := fts_match(terms):
             queryset = queryset.filter(
-                id__in=RawSQL(  # noqa: S611 - constant SQL, the term is a parameter
-                    "SELECT rowid FROM contacts_contact_fts WHERE search_text LIKE %s",
-                    [f"%{term}%"],
+                id__in=RawSQL(  # noqa: S611 - constant SQL, the terms are a parameter
+                    "SELECT rowid FROM contacts_contact_fts WHERE contacts_contact_fts MATCH %s",
+                    [match],
                 )
             )
-        else:
-            queryset = queryset.filter(search_text__contains=term)
+        # Shorter terms have no trigram: they are checked on the rows found so far.
+        terms = [t for t in terms if len(t) < TRIGRAM]
+    for term in terms:
+        queryset = queryset.filter(search_text__contains=term)
     return queryset
+
+
+def matches_are_few(query: str) -> bool:
+    """Whether the index finds at most FEW_MATCHES contacts for `query` (in all organizations).
+
+    Then the list is best built from those matches and sorted afterwards; with more, walking
+    the organization's contacts in name order finds a page's 25 matches sooner. SQLite's query
+    planner cannot tell the two apart, so `selectors.contact_list` asks this first.
+    """
+    match = fts_match(query_terms(query))
+    if connection.vendor != "sqlite" or not match:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM contacts_contact_fts "
+            "WHERE contacts_contact_fts MATCH %s LIMIT %s)",
+            [match, FEW_MATCHES + 1],
+        )
+        (found,) = cursor.fetchone()
+    return found <= FEW_MATCHES
+
+
+class Unindexed(Func):
+    """`+column`: the same value, but SQLite's planner may not use an index for it."""
+
+    template = "+%(expressions)s"
 
 
 def ensure_search_index(using: str = "default") -> None:

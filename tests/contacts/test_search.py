@@ -252,3 +252,21 @@ def test_the_list_page_shows_25_contacts_a_page(alice_client, acme):
     second = alice_client.get(reverse("contacts:list"), {"page": 2})
     assert second.text.count('class="list-group-item"') == 5
     assert "Firma 29" in second.text
+
+
+def test_it_combines_short_and_long_words(acme, book):
+    assert names(acme, query="mü münchen") == ["Müller Maschinenbau GmbH"]
+    assert names(acme, query="ja schröder") == ["Müller Maschinenbau GmbH"]
+    assert names(acme, query="xy schröder") == []
+
+
+@pytest.mark.parametrize("sort", ["name", "number", "city", "-changed"])
+def test_it_lists_the_same_whether_the_matches_are_few_or_many(acme, book, sort, monkeypatch):
+    from contacts_app import search
+
+    for n in range(30):
+        make_person(acme, "Hans", f"Maier {n:02d}", billing_city=f"Stadt {n % 7}")
+    few = names(acme, query="maier", sort=sort)
+    monkeypatch.setattr(search, "FEW_MATCHES", 0)
+    assert names(acme, query="maier", sort=sort) == few
+    assert len(few) == 30
