@@ -1,0 +1,221 @@
+"""Contacts benchmark: the list and search pages over 100,000 contacts, beside the naive way.
+
+A fresh SQLite file (var/bench.sqlite3) gets 100,000 demo contacts in the measured organization
+and 100,000 in another one. Then the list page and four searches are requested through Django's
+test client, logged in, each many times; the table shows the median server time. "naive" is the
+same page with the search done the way Django's admin does it: `icontains` on every field,
+OR-ed per word, over the same fields and the same database in the same run.
+
+Run with `make bench`, or `python -m benchmarks.contacts [--contacts N] [--repeat N] [--reuse]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+from unittest import mock
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_FILE = ROOT / "var" / "bench.sqlite3"
+MEASURED, OTHER = "bench-measured", "bench-other"
+GOAL_MS, GOAL_SPEEDUP = 20.0, 5.0
+
+
+def setup_django(*, fresh: bool) -> None:
+    DB_FILE.parent.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise, no collectstatic
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    # Measure what production runs: no query log, no template debug information.
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+def fill(count: int) -> tuple:
+    """The two organizations with `count` contacts each (kept if they are already there)."""
+    from accounts.models import Membership, Organization, Role, User
+    from contacts_app.management.demo_contacts import seed_contacts
+
+    user, _ = User.objects.get_or_create(email="bench@kontor.test")
+    organizations = []
+    for seed, slug in enumerate((MEASURED, OTHER), start=1):
+        org, _ = Organization.objects.get_or_create(slug=slug, defaults={"name": slug})
+        Membership.objects.get_or_create(user=user, organization=org, role=Role.ADMIN)
+        missing = count - org.contacts.count()
+        if missing > 0:
+            started = time.perf_counter()
+            unnumbered = seed_contacts(org, missing, seed=seed * 1000 + missing, author=user)
+            print(
+                f"Seeded {missing:,} contacts into {slug} in "
+                f"{time.perf_counter() - started:.0f} s"
+                + (f" ({unnumbered:,} past the number ranges)" if unnumbered else "")
+            )
+        organizations.append(org)
+    return user, organizations[0]
+
+
+def sample_queries(organization) -> list[tuple[str, str]]:
+    """What a user would type, taken from a contact in the middle of the measured organization."""
+    import re
+
+    from contacts_app.models import Contact, ContactPerson
+
+    middle = organization.contacts.count() // 2
+    company = (
+        Contact.objects.filter(organization=organization, kind="company", customer_number__gt=0)
+        .exclude(persons=None)
+        .order_by("id")[middle // 2 :][:1]
+        .get()
+    )
+    person = ContactPerson.objects.filter(contact=company).order_by("id").first()
+    digits = max(re.findall(r"\d+", company.phone_business), key=len)
+    return [
+        ("list page", ""),
+        ("4-letter name fragment", person.last_name[:4]),
+        ("e-mail fragment", person.email.split("@")[0][:8]),
+        ("customer number", str(company.customer_number)),
+        ("phone number fragment", digits[1:7]),
+    ]
+
+
+def naive_contact_list(organization, flt):
+    """The list filtered the way Django's admin searches: icontains on each field, per word."""
+    from django.db.models import CharField, Q
+    from django.db.models.functions import Cast
+
+    from contacts_app.models import Contact
+    from contacts_app.selectors import LIST_FIELDS, SORTS
+
+    contacts = Contact.objects.filter(organization=organization, archived=flt.archived)
+    if flt.role == "customer":
+        contacts = contacts.filter(is_customer=True)
+    elif flt.role == "supplier":
+        contacts = contacts.filter(is_supplier=True)
+    if flt.kind:
+        contacts = contacts.filter(kind=flt.kind)
+    fields = [
+        "company_name",
+        "first_name",
+        "last_name",
+        "persons__first_name",
+        "persons__last_name",
+        *Contact.EMAIL_FIELDS,
+        "persons__email",
+        *Contact.PHONE_FIELDS,
+        "persons__phone",
+        "persons__mobile",
+        "billing_city",
+        "customer_number_text",
+        "supplier_number_text",
+    ]
+    if flt.query.split():
+        contacts = contacts.annotate(
+            customer_number_text=Cast("customer_number", CharField()),
+            supplier_number_text=Cast("supplier_number", CharField()),
+        )
+        for word in flt.query.split():
+            any_field = Q()
+            for name in fields:
+                any_field |= Q(**{f"{name}__icontains": word})
+            contacts = contacts.filter(any_field)
+        contacts = contacts.distinct()  # the admin's answer to duplicates from the persons join
+    return contacts.only(*LIST_FIELDS).order_by(*SORTS["name"])
+
+
+def timings(client, params: dict, repeat: int, *, htmx: bool) -> list[float]:
+    from django.urls import reverse
+
+    url = reverse("contacts:list")
+    headers = {"HX-Request": "true"} if htmx else {}
+    for _ in range(3):  # warm caches: templates, translations, SQLite pages
+        response = client.get(url, params, headers=headers)
+        assert response.status_code == 200, response.status_code
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(url, params, headers=headers)
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def run(count: int = 100_000, repeat: int = 30, reuse: bool = False) -> list[tuple[str, float]]:
+    setup_django(fresh=not reuse)
+    from django.test import Client
+
+    from contacts_app.selectors import ContactFilter, contact_list
+
+    user, organization = fill(count)
+    client = Client()
+    client.force_login(user)
+    print(
+        f"\nContacts list and search: {count:,} contacts in the measured organization and "
+        f"{count:,} in another, SQLite, median of {repeat} requests.\n"
+        "A search is measured as the search box sends it (htmx, the results only) and as a "
+        "whole page (reload, bookmark); naive is the same htmx request searching naively."
+    )
+    header = (
+        f"{'request':<24}{'query':<12}{'found':>8}{'Kontor ms':>11}{'page ms':>9}"
+        f"{'naive ms':>10}{'×':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    results, failures = [], []
+    for label, query in sample_queries(organization):
+        params = {"q": query} if query else {}
+        flt = ContactFilter(query=query)
+        found = contact_list(organization, flt).count()
+        naive_found = naive_contact_list(organization, flt).count()
+        ours = median_ms(timings(client, params, repeat, htmx=True))
+        page = median_ms(timings(client, params, repeat, htmx=False))
+        with mock.patch("contacts_app.views.contact_list", naive_contact_list):
+            naive = median_ms(timings(client, params, repeat, htmx=True))
+        speedup = naive / ours
+        note = f"  (naive found {naive_found:,})" if naive_found != found else ""
+        print(
+            f"{label:<24}{query:<12}{found:>8,}{ours:>11.1f}{page:>9.1f}{naive:>10.1f}"
+            f"{speedup:>6.1f}×{note}"
+        )
+        results.append((f"contacts {label}", ours))
+        if query and (ours > GOAL_MS or speedup < GOAL_SPEEDUP):
+            failures.append(label)
+    print(
+        f"Goal for every search: ≤ {GOAL_MS:.0f} ms and ≥ {GOAL_SPEEDUP:.0f}× faster than naive: "
+        + ("met." if not failures else f"missed by {', '.join(failures)}.")
+    )
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contacts", type=int, default=100_000, help="per organization")
+    parser.add_argument("--repeat", type=int, default=30, help="requests per measurement")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep var/bench.sqlite3 from an earlier run"
+    )
+    args = parser.parse_args(argv)
+    run(count=args.contacts, repeat=args.repeat, reuse=args.reuse)
+
+
+if __name__ == "__main__":
+    main()
