@@ -1,0 +1,142 @@
+"""Import benchmark: the 2 MiB sample (≈ 9,000 customers) through Kontor's importer, preview and
+commit, beside the same file through a plain django-import-export Resource (the baseline).
+
+Run with `make bench` (or `python -m benchmarks.imports`). It uses its own SQLite file under var/.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "tests" / "importer" / "fixtures" / "kunden-2mib-cp1252.csv"
+DB_FILE = ROOT / "var" / "bench-import.sqlite3"
+REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
+
+
+def setup_django() -> None:
+    DB_FILE.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def run() -> list[tuple[str, float]]:
+    setup_django()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+
+    from accounts.models import Organization
+    from contacts_app.models import Contact
+    from importer import services
+    from importer.reading import read_csv
+    from importer.resources import CustomerResource
+
+    data = SAMPLE.read_bytes()
+    translation.activate("de")
+    orgs = iter(
+        Organization.objects.create(name=f"Bench {i}", slug=f"bench-{i}") for i in range(100)
+    )
+
+    def preview() -> dict:
+        org = next(orgs)
+        run, parsed = services.start_import(
+            organization=org, target="customers", file_name="k.csv", data=data, by=None
+        )
+        return services.check(run, parsed).counts
+
+    def commit(payload: bytes = data) -> tuple[dict, int]:
+        org = next(orgs)
+        run, _parsed = services.start_import(
+            organization=org, target="customers", file_name="k.csv", data=payload, by=None
+        )
+        with CaptureQueriesContext(connection) as queries:
+            counts = services.commit(run, by=None).counts
+        return counts, len(queries)
+
+    def baseline() -> int:
+        import tablib
+
+        org = next(orgs)
+        parsed = read_csv(data)
+        dataset = tablib.Dataset(headers=["Organisation", *parsed.headers])
+        width = len(parsed.headers)
+        for _line, cells in parsed.rows:
+            dataset.append([org.slug, *(cells + [""] * width)[:width]])
+        result = CustomerResource().import_data(dataset, dry_run=False)
+        return result.totals["new"]
+
+    def timed(fn, times: int) -> tuple[list[float], object]:
+        samples, value = [], None
+        for _ in range(times):
+            gc.collect()
+            start = time.perf_counter()
+            value = fn()
+            samples.append(time.perf_counter() - start)
+        return samples, value
+
+    preview_times, counts = timed(preview, REPEAT)
+    commit_times, (commit_counts, queries) = timed(commit, REPEAT)
+    baseline_times, baseline_new = timed(baseline, max(1, REPEAT // 2))
+
+    tracemalloc.start()
+    commit()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    lines = data.split(b"\r\n")
+    small = b"\r\n".join(lines[:1001]) + b"\r\n"
+    _small_counts, small_queries = commit(small)
+
+    rows = counts["total"]
+    assert commit_counts["new"] == rows, commit_counts
+    assert baseline_new > 0
+    ours = median_ms(preview_times) + median_ms(commit_times)
+    base = median_ms(baseline_times)
+    print(
+        f"\nImport of {SAMPLE.name}: {len(data):,} bytes, {rows:,} rows "
+        f"({counts['new']:,} new, {counts['invalid']} invalid), SQLite"
+    )
+    print(f"{'step':<44}{'median ms':>12}{'goal':>14}")
+    print(
+        f"{'preview (read, assign, check every row)':<44}{median_ms(preview_times):>12.0f}"
+        f"{'≤ 500':>14}"
+    )
+    print(f"{'commit (read, check, write all)':<44}{median_ms(commit_times):>12.0f}{'≤ 1000':>14}")
+    print(f"{'baseline: plain django-import-export':<44}{base:>12.0f}")
+    print(f"{'speed-up (baseline ÷ preview+commit)':<44}{base / ours:>12.1f}×{'≥ 5×':>13}")
+    print(f"{'peak Python memory during commit':<44}{peak / 1e6:>10.0f} MB{'≤ 200 MB':>14}")
+    print(f"{'queries: commit of 1,000 rows':<44}{small_queries:>12}")
+    print(f"{'queries: commit of all rows':<44}{queries:>12}")
+    print(f"Rows in the database: {Contact.objects.count():,}")
+    return [
+        ("import preview", median_ms(preview_times)),
+        ("import commit", median_ms(commit_times)),
+    ]
+
+
+def main() -> None:
+    run()
+
+
+if __name__ == "__main__":
+    main()
