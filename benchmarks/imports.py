@@ -25,6 +25,9 @@ def setup_django() -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
     os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"
+    # As in production: no query log kept in memory.
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
     import django
