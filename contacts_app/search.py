@@ -12,6 +12,7 @@ created by `ensure_search_index()` after every migrate.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -22,7 +23,7 @@ from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "contacts_contact_fts"
 TRIGRAM = 3  # the shortest term the trigram index can look up
-FEW_MATCHES = 2000
+FEW_MATCHES = 300
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 PHONE_QUERY = re.compile(r"^\+?[\d\s()/.\-]+$")
 NON_DIGITS = re.compile(r"\D+")
@@ -115,10 +116,21 @@ def fts_match(terms: list[str]) -> str:
     return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms if len(t) >= TRIGRAM)
 
 
-def filter_by_query(queryset: QuerySet, query: str) -> QuerySet:
+def filter_by_query(
+    queryset: QuerySet, query: str, *, matches: list[int] | None = None
+) -> QuerySet:
+    """The contacts of `queryset` that contain every word of `query`.
+
+    `matches` are the ids `matching_ids()` already had the full-text index find for `query`.
+    """
     terms = query_terms(query)
     if connection.vendor == "sqlite":
-        if match := fts_match(terms):
+        if matches is not None:
+            # One parameter however many ids: nothing to compile per id, nothing to run twice.
+            queryset = queryset.filter(
+                id__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(matches)])
+            )
+        elif match := fts_match(terms):
             queryset = queryset.filter(
                 id__in=RawSQL(  # noqa: S611 - constant SQL, the terms are a parameter
                     "SELECT rowid FROM contacts_contact_fts WHERE contacts_contact_fts MATCH %s",
@@ -132,24 +144,31 @@ def filter_by_query(queryset: QuerySet, query: str) -> QuerySet:
     return queryset
 
 
-def matches_are_few(query: str) -> bool:
-    """Whether the index finds at most FEW_MATCHES contacts for `query` (in all organizations).
+def matching_ids(query: str) -> list[int] | None:
+    """The ids of the contacts (of every organization) the full-text index finds for `query`.
 
-    Then the list is best built from those matches and sorted afterwards; with more, walking
-    the organization's contacts in name order finds a page's 25 matches sooner. SQLite's query
-    planner cannot tell the two apart, so `selectors.contact_list` asks this first.
+    None without a full-text index (PostgreSQL) or when no word of the query is long enough
+    for it. The list page asks the index once and hands the ids to both of its queries (the
+    count and the page) instead of having each of them ask again.
     """
     match = fts_match(query_terms(query))
     if connection.vendor != "sqlite" or not match:
-        return False
+        return None
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM contacts_contact_fts "
-            "WHERE contacts_contact_fts MATCH %s LIMIT %s)",
-            [match, FEW_MATCHES + 1],
+            "SELECT rowid FROM contacts_contact_fts WHERE contacts_contact_fts MATCH %s", [match]
         )
-        (found,) = cursor.fetchone()
-    return found <= FEW_MATCHES
+        return [row[0] for row in cursor.fetchall()]
+
+
+def are_few(matches: list[int] | None) -> bool:
+    """Whether to sort the matches themselves rather than walk the sort index looking for them.
+
+    SQLite's query planner cannot know how many rows the full-text index will find; with few,
+    reading and sorting them is quicker than walking the name index past most of the
+    organization, with many it is the other way round.
+    """
+    return matches is not None and len(matches) <= FEW_MATCHES
 
 
 class Unindexed(Func):

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import Organization
 
 from .models import Contact
-from .search import Unindexed, filter_by_query, matches_are_few
+from .search import Unindexed, are_few, filter_by_query, matching_ids
 
 SORTS = {
     "name": ("sort_name", "id"),
@@ -51,9 +51,9 @@ class ContactFilter:
 
 def contact_list(organization: Organization, flt: ContactFilter) -> QuerySet[Contact]:
     """The list page's contacts: only the fields the list shows."""
-    contacts = filtered_contacts(organization, flt).only(*LIST_FIELDS)
-    if flt.query and matches_are_few(flt.query):
-        # Sort the few matches instead of walking the sort index past most of the organization.
+    matches = matching_ids(flt.query) if flt.query else None
+    contacts = filtered_contacts(organization, flt, matches=matches).only(*LIST_FIELDS)
+    if are_few(matches):
         first, *rest = SORTS.get(flt.sort, SORTS["name"])
         contacts = contacts.order_by(_unindexed(first), *rest)
     return contacts
@@ -66,7 +66,9 @@ def _unindexed(term: str | OrderBy) -> OrderBy:
     return expression.desc() if term.startswith("-") else expression.asc()
 
 
-def filtered_contacts(organization: Organization, flt: ContactFilter) -> QuerySet[Contact]:
+def filtered_contacts(
+    organization: Organization, flt: ContactFilter, *, matches: list[int] | None = None
+) -> QuerySet[Contact]:
     # "archived IN (…)" rather than "NOT archived": SQLite uses an index only for the former.
     contacts = Contact.objects.filter(organization=organization, archived__in=[flt.archived])
     if flt.role == "customer":
@@ -75,7 +77,7 @@ def filtered_contacts(organization: Organization, flt: ContactFilter) -> QuerySe
         contacts = contacts.filter(is_supplier=True)
     if flt.kind in (Contact.Kind.COMPANY, Contact.Kind.PERSON):
         contacts = contacts.filter(kind=flt.kind)
-    contacts = filter_by_query(contacts, flt.query)
+    contacts = filter_by_query(contacts, flt.query, matches=matches)
     return contacts.order_by(*SORTS.get(flt.sort, SORTS["name"]))
 
 

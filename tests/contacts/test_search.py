@@ -218,6 +218,8 @@ def test_the_list_page_searches_through_the_query_in_the_url(alice_client, book)
     assert "Müller Maschinenbau GmbH" in response.text
     assert "Erika Mustermann" not in response.text
     assert 'value="schroeder"' in response.text  # the box keeps the query after a reload
+    contact = Contact.objects.get(company_name__startswith="Müller", organization__slug="acme")
+    assert f'href="{reverse("contacts:detail", args=[contact.pk])}"' in response.text
 
 
 def test_the_list_page_answers_htmx_with_just_the_results(alice_client, book):
@@ -267,6 +269,6 @@ def test_it_lists_the_same_whether_the_matches_are_few_or_many(acme, book, sort,
     for n in range(30):
         make_person(acme, "Hans", f"Maier {n:02d}", billing_city=f"Stadt {n % 7}")
     few = names(acme, query="maier", sort=sort)
-    monkeypatch.setattr(search, "FEW_MATCHES", 0)
+    monkeypatch.setattr(search, "FEW_MATCHES", 0)  # too many: walk the name index
     assert names(acme, query="maier", sort=sort) == few
     assert len(few) == 30
