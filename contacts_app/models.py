@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from accounts.models import Organization
+from accounts.models import ChangeStamped, Organization
 
 CUSTOMER_NUMBERS = (10000, 69999)
 SUPPLIER_NUMBERS = (70000, 99999)
@@ -25,7 +25,7 @@ class ContactQuerySet(models.QuerySet["Contact"]):
         return self.filter(archived=False)
 
 
-class Contact(models.Model):
+class Contact(ChangeStamped):
     class Kind(models.TextChoices):
         COMPANY = "company", _("Company")
         PERSON = "person", _("Person")
@@ -79,23 +79,6 @@ class Contact(models.Model):
     sort_name = models.CharField(max_length=250, blank=True, editable=False, db_index=True)
     search_text = models.TextField(blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
-
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     objects = ContactQuerySet.as_manager()
 

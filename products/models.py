@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organization
+from accounts.models import ChangeStamped, Organization
 from importer.values import validate_gtin
 
 NUMBER_MAX_LENGTH = 18
@@ -19,7 +18,7 @@ PRICE_MAX_DIGITS = 12
 BUILT_IN_UNITS = (("Stück", _("piece")), ("Stunde", _("hour")))
 
 
-class Product(models.Model):
+class Product(ChangeStamped):
     class Kind(models.TextChoices):
         PRODUCT = "product", _("Product")
         SERVICE = "service", _("Service")
@@ -89,23 +88,6 @@ class Product(models.Model):
     archived = models.BooleanField(_("archived"), default=False)
     # Name, number, GTIN and description folded for search; kept current by products.services.
     search_text = models.TextField(blank=True, editable=False)
-
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("product")
