@@ -12,8 +12,8 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from accounts.http import require_POST_for
 from accounts.models import Role
 from accounts.tenancy import get_object_for_organization, organization_required, role_required
 
@@ -235,8 +235,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @role_required(Role.MEMBER)
+@require_POST_for(_contact)
 def contact_archive(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk)
     services.set_archived(contact=contact, archived=True, by=request.user)
@@ -244,8 +244,8 @@ def contact_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("contacts:detail", pk=contact.pk)
 
 
-@require_POST
 @role_required(Role.MEMBER)
+@require_POST_for(_contact)
 def contact_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk)
     services.set_archived(contact=contact, archived=False, by=request.user)
@@ -273,8 +273,8 @@ def contact_vcard(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
 @role_required(Role.MEMBER)
+@require_POST_for(_contact)
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk)
     form = NoteForm(request.POST)
@@ -296,10 +296,13 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("contacts:detail", pk=contact.pk)
 
 
+def _note(request: HttpRequest, pk: int, note_pk: int) -> Note:
+    return get_object_or_404(_contact(request, pk).notes.select_related("author"), pk=note_pk)
+
+
 def _own_note(request: HttpRequest, pk: int, note_pk: int) -> Note:
     """A note of one of the organization's contacts that the user may change."""
-    contact = _contact(request, pk)
-    note = get_object_or_404(contact.notes.select_related("author"), pk=note_pk)
+    note = _note(request, pk, note_pk)
     if note.author_id != request.user.pk and not request.membership.has_role(Role.ADMIN):
         raise PermissionDenied
     return note
@@ -316,8 +319,8 @@ def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     return render(request, "contacts_app/note_form.html", {"form": form, "note": note})
 
 
-@require_POST
 @role_required(Role.MEMBER)
+@require_POST_for(_note)
 def note_delete(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     note = _own_note(request, pk, note_pk)
     services.delete_note(note=note)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from accounts.http import require_POST_for
 from accounts.models import Role
 from accounts.tenancy import get_object_for_organization, organization_required, role_required
 from contacts_app.forms import ContactFilterForm
@@ -167,8 +168,8 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @role_required(Role.MEMBER)
+@require_POST_for(_run)
 def reading(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk, draft=True)
     form = ReadingForm(request.POST, current_encoding=run.encoding)
@@ -212,8 +213,8 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @role_required(Role.MEMBER)
+@require_POST_for(_run)
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     try:
@@ -249,8 +250,8 @@ def failed_rows(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
 @role_required(Role.MEMBER)
+@require_POST_for(_run)
 def undo(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     try:
@@ -268,8 +269,8 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("importer:result", pk=run.pk)
 
 
-@require_POST
 @role_required(Role.MEMBER)
+@require_POST_for(_run)
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk, draft=True)
     services.discard(run)

@@ -8,8 +8,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from accounts.http import require_POST_for
 from accounts.models import Role
 from accounts.tenancy import get_object_for_organization, organization_required, role_required
 
@@ -98,8 +98,8 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "products/product_detail.html", {"product": _product(request, pk)})
 
 
-@require_POST
 @role_required(Role.MEMBER)
+@require_POST_for(_product)
 def product_archive(request: HttpRequest, pk: int) -> HttpResponse:
     product = _product(request, pk)
     services.archive_product(product=product, by=request.user)
@@ -107,8 +107,8 @@ def product_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("products:detail", pk=product.pk)
 
 
-@require_POST
 @role_required(Role.MEMBER)
+@require_POST_for(_product)
 def product_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
     product = _product(request, pk)
     services.unarchive_product(product=product, by=request.user)

@@ -1,8 +1,8 @@
 """Every URL of the project that names an object, walked as an outsider and as a viewer.
 
-charlie (another organization) must get 404 for GET and POST; vera (a viewer of the owning
-organization) must never change anything with a POST. A URL added later that takes an argument
-this audit does not know fails here until it is added to OBJECTS.
+charlie (another organization) must get 404 for GET and POST, also where a URL only takes POST;
+vera (a viewer of the owning organization) must never change anything with a POST. A URL added
+later that takes an argument this audit does not know fails here until `acme_objects` knows it.
 """
 
 from __future__ import annotations
@@ -112,12 +112,45 @@ def test_another_organization_gets_404_on_every_object_url(charlie_client, acme_
 
     for name, _route, arguments in object_patterns():
         url = reverse(name, kwargs=kwargs_for(name, arguments, acme_objects))
-        # A URL that only takes POST answers 405 to a GET whether or not the object exists.
-        assert charlie_client.get(url).status_code in (404, 405), f"GET {url}"
+        # Also where only POST is allowed: a 405 would tell that the object exists somewhere.
+        assert charlie_client.get(url).status_code == 404, f"GET {url}"
         assert charlie_client.post(url).status_code == 404, f"POST {url}"
     assert Contact.objects.filter(company_name="Geheim GmbH", archived=False).exists()
     assert Note.objects.filter(text="Vertraulich").exists()
     assert Invitation.objects.pending().filter(email="new@acme.test").exists()
+    assert ImportRun.objects.get().status == "draft"
+
+
+POST_ONLY = {
+    "contacts:archive",
+    "contacts:unarchive",
+    "contacts:note_add",
+    "contacts:note_delete",
+    "products:archive",
+    "products:unarchive",
+    "importer:reading",
+    "importer:confirm",
+    "importer:undo",
+    "importer:discard",
+    "accounts:invitation_resend",
+    "accounts:invitation_revoke",
+    "accounts:member_role",
+    "accounts:member_remove",
+}
+
+
+def test_the_own_organization_is_told_that_only_post_is_allowed(bob_client, acme_objects):
+    from django.urls import reverse
+
+    patterns = {name: arguments for name, _route, arguments in object_patterns()}
+    assert POST_ONLY.issubset(patterns)
+    for name in sorted(POST_ONLY):
+        url = reverse(name, kwargs=kwargs_for(name, patterns[name], acme_objects))
+        response = bob_client.get(url)
+        assert response.status_code == 405, f"GET {url}"
+        assert response["Allow"] == "POST", f"GET {url}"
+    assert Contact.objects.filter(company_name="Geheim GmbH", archived=False).exists()
+    assert Note.objects.filter(text="Vertraulich").exists()
     assert ImportRun.objects.get().status == "draft"
 
 

@@ -7,10 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from .. import services
 from ..forms import InviteForm, OrganizationForm, RoleForm
+from ..http import require_POST_for
 from ..models import Invitation, Membership, Role
 from ..tenancy import can, get_object_for_organization, organization_required, role_required
 
@@ -70,8 +70,8 @@ def _invitation(request: HttpRequest, pk: int) -> Invitation:
     return get_object_for_organization(request, Invitation.objects.pending(), pk=pk)
 
 
-@require_POST
 @role_required(Role.ADMIN)
+@require_POST_for(_invitation)
 def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _invitation(request, pk)
     if services.daily_invitation_limit_reached(request.organization):
@@ -89,8 +89,8 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:user_list")
 
 
-@require_POST
 @role_required(Role.ADMIN)
+@require_POST_for(_invitation)
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _invitation(request, pk)
     services.revoke_invitation(invitation=invitation, by=request.user)
@@ -106,8 +106,8 @@ def _membership(request: HttpRequest, pk: int) -> Membership:
     )
 
 
-@require_POST
 @role_required(Role.ADMIN)
+@require_POST_for(_membership)
 def member_change_role(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership(request, pk)
     form = RoleForm(request.POST, membership=request.membership)
@@ -133,8 +133,8 @@ def member_change_role(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:user_list")
 
 
-@require_POST
 @role_required(Role.ADMIN)
+@require_POST_for(_membership)
 def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership(request, pk)
     try:
