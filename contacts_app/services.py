@@ -6,7 +6,7 @@ rules (numbers, search text, optimistic locking) hold whichever way data comes i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -107,29 +107,60 @@ def _assign_missing_numbers(contact: Contact) -> None:
         )
 
 
+DERIVED_FROM = (
+    "kind",
+    "company_name",
+    "title",
+    "first_name",
+    "last_name",
+    "customer_number",
+    "supplier_number",
+    "billing_city",
+    "shipping_city",
+    *Contact.EMAIL_FIELDS,
+    *Contact.PHONE_FIELDS,
+)
+PERSON_DERIVED_FROM = ("first_name", "last_name", "email", "phone", "mobile")
+
+
+def derived_fields(values: Mapping[str, Any], persons: Sequence[Mapping[str, Any]]) -> dict:
+    """A contact's display name, sort key and search text from its values and contact persons.
+
+    `values` maps the contact's field names (those in DERIVED_FROM; missing ones count as empty)
+    to their values; each person maps those in PERSON_DERIVED_FROM.
+    """
+    get = values.get
+    if get("kind") == Contact.Kind.PERSON:
+        display_name = " ".join(p for p in (get("title"), get("first_name"), get("last_name")) if p)
+        sort_basis = f"{get('last_name') or ''} {get('first_name') or ''}"
+    else:
+        display_name = get("company_name") or ""
+        sort_basis = display_name
+    return {
+        "display_name": display_name,
+        "sort_name": fold(sort_basis).strip()[:250],
+        "search_text": build_search_text(
+            names=[get("company_name"), get("first_name"), get("last_name")]
+            + [f"{p.get('first_name') or ''} {p.get('last_name') or ''}" for p in persons],
+            numbers=[get("customer_number"), get("supplier_number")],
+            emails=[get(f) for f in Contact.EMAIL_FIELDS] + [p.get("email") for p in persons],
+            phones=[get(f) for f in Contact.PHONE_FIELDS]
+            + [p.get("phone") for p in persons]
+            + [p.get("mobile") for p in persons],
+            places=[get("billing_city"), get("shipping_city")],
+        ),
+    }
+
+
 def refresh_derived_fields(contact: Contact, persons: Iterable[ContactPerson | dict]) -> None:
     """Set the contact's display name, sort key and search text from its data (no save)."""
-    persons = [_as_person(p) for p in persons]
-    contact.display_name = contact.compute_display_name()
-    if contact.kind == Contact.Kind.PERSON:
-        sort_basis = f"{contact.last_name} {contact.first_name}"
-    else:
-        sort_basis = contact.company_name
-    contact.sort_name = fold(sort_basis).strip()[:250]
-    contact.search_text = build_search_text(
-        names=[contact.company_name, contact.first_name, contact.last_name]
-        + [f"{p.first_name} {p.last_name}" for p in persons],
-        numbers=[contact.customer_number, contact.supplier_number],
-        emails=[getattr(contact, f) for f in Contact.EMAIL_FIELDS] + [p.email for p in persons],
-        phones=[getattr(contact, f) for f in Contact.PHONE_FIELDS]
-        + [p.phone for p in persons]
-        + [p.mobile for p in persons],
-        places=[contact.billing_city, contact.shipping_city],
-    )
-
-
-def _as_person(person: ContactPerson | dict) -> ContactPerson:
-    return person if isinstance(person, ContactPerson) else ContactPerson(**person)
+    person_values = [
+        p if isinstance(p, dict) else {f: getattr(p, f) for f in PERSON_DERIVED_FROM}
+        for p in persons
+    ]
+    values = {f: getattr(contact, f) for f in DERIVED_FROM}
+    for name, value in derived_fields(values, person_values).items():
+        setattr(contact, name, value)
 
 
 def _apply(contact: Contact, data: dict[str, Any]) -> None:

@@ -1,30 +1,33 @@
 """Inserting thousands of rows in one statement per table.
 
-Django's bulk_create compiles SQL for every field of every object, which costs more than the
-database's work on a 9,000-row import. Here the primary keys are reserved first (one query),
-the values converted once per field type, and the rows sent with one executemany() per table.
-Databases other than SQLite and PostgreSQL fall back to bulk_create.
+Django's bulk_create builds a model instance per row and compiles SQL for every field of every
+object, which costs more than the database's work on a 9,000-row import. Here rows are plain
+dicts: the primary keys are reserved first (one query), the values converted once per field type,
+and the rows sent with one executemany() per table. Databases other than SQLite and PostgreSQL
+fall back to bulk_create.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
 
+# Fields whose Python values the database drivers take as they are.
 PLAIN_FIELDS = (
     models.CharField,
     models.TextField,
-    models.EmailField,
     models.BooleanField,
     models.IntegerField,
     models.PositiveIntegerField,
     models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
     models.BigIntegerField,
     models.SmallIntegerField,
-    models.SlugField,
 )
 
 
@@ -48,55 +51,86 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _is_plain(field: models.Field) -> bool:
+    if isinstance(field, models.ForeignKey):
+        return True
+    # Subclasses of the text fields (e-mail, slug, country codes) store strings unchanged too.
+    return isinstance(field, models.CharField | models.TextField) or type(field) in PLAIN_FIELDS
+
+
 def _converter(field: models.Field) -> Callable[[Any], Any]:
-    if type(field) in PLAIN_FIELDS or isinstance(field, models.ForeignKey):
-        return lambda value: value
-    cache: dict[int, Any] = {}
+    """Python value → what the database driver takes, as `field.get_db_prep_save` would."""
+    cache: dict[datetime, Any] = {}
 
     def convert(value: Any) -> Any:
-        # Timestamps are one shared object per import: convert each distinct object once.
-        key = id(value)
-        if isinstance(value, timezone.datetime):
-            if key not in cache:
-                cache[key] = field.get_db_prep_save(value, connection)
-            return cache[key]
+        # Timestamps are one shared value per import: convert each distinct one once.
+        if isinstance(value, datetime):
+            if value not in cache:
+                cache[value] = field.get_db_prep_save(value, connection)
+            return cache[value]
         return field.get_db_prep_save(value, connection)
 
     return convert
 
 
+def insert_rows(
+    model: type[models.Model], rows: Sequence[Mapping[str, Any]], *, now: datetime | None = None
+) -> list[int]:
+    """INSERT `rows` (field attname → value; missing fields get their default); return the ids.
+
+    Fields with auto_now or auto_now_add get `now` (the current time if not given).
+    """
+    if not rows:
+        return []
+    meta = model._meta
+    now = now or timezone.now()
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    defaults: dict[str, Any] = {}
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            defaults[field.attname] = now
+        elif field.has_default():
+            defaults[field.attname] = field.get_default()
+        elif field.null:
+            defaults[field.attname] = None
+        elif field.empty_strings_allowed:
+            defaults[field.attname] = ""
+    ids = reserve_ids(model, len(rows)) if connection.vendor in ("sqlite", "postgresql") else []
+    if not ids:
+        objs = [model(**{**defaults, **row}) for row in rows]
+        model.objects.bulk_create(objs)
+        return [obj.pk for obj in objs]
+    take = itemgetter(*(f.attname for f in fields))
+    converted = [(i, _converter(f)) for i, f in enumerate(fields, start=1) if not _is_plain(f)]
+    values = []
+    for pk, row in zip(ids, rows, strict=True):
+        cells = [pk, *take({**defaults, **row})]
+        for i, convert in converted:
+            cells[i] = convert(cells[i])
+        values.append(cells)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in [meta.pk.column, *(f.column for f in fields)])
+    placeholders = ", ".join(["%s"] * (len(fields) + 1))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+    return ids
+
+
 def insert(objs: Sequence[models.Model]) -> None:
-    """INSERT `objs` (all of one model) and give each its primary key."""
+    """INSERT model instances (all of one model) and give each its primary key."""
     if not objs:
         return
     model = type(objs[0])
-    if connection.vendor not in ("sqlite", "postgresql"):
-        model.objects.bulk_create(objs)
-        return
-    meta = model._meta
     now = timezone.now()
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             for obj in objs:
                 setattr(obj, field.attname, now)
-    for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
-        obj.pk = pk
-    converters = [_converter(f) for f in fields]
     attnames = [f.attname for f in fields]
-    rows = [
-        (
-            obj.pk,
-            *[conv(getattr(obj, name)) for conv, name in zip(converters, attnames, strict=True)],
-        )
-        for obj in objs
-    ]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in [meta.pk.column, *(f.column for f in fields)])
-    placeholders = ", ".join(["%s"] * (len(fields) + 1))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-    for obj in objs:
+    ids = insert_rows(model, [{n: getattr(obj, n) for n in attnames} for obj in objs], now=now)
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
         obj._state.adding = False
         obj._state.db = connection.alias

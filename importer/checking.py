@@ -35,6 +35,7 @@ class RowOutcome:
     status: str = "new"  # new, update, unchanged, skip, invalid
     existing: Any = None
     duplicate_of: int | None = None
+    parts: Any = None  # the values split up for writing, when the target's check did that
 
     def fail(self, column: str, value: str, message: str) -> None:
         self.errors.append(CellError(self.line, column, value, message))

@@ -16,8 +16,13 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization, User
 from contacts_app import validators
 from contacts_app.models import Contact, ContactPerson, Note, NumberSequence, WebProfile
-from contacts_app.search import fold
-from contacts_app.services import NumberRangeExhausted, allocate_numbers, refresh_derived_fields
+from contacts_app.search import fold, indexed_in_bulk
+from contacts_app.services import (
+    NumberRangeExhausted,
+    allocate_numbers,
+    derived_fields,
+    refresh_derived_fields,
+)
 
 from . import bulk
 from .checking import CheckResult, RowOutcome, flag_duplicates_in_file, parse_rows
@@ -52,22 +57,34 @@ def number_field(target: str) -> str:
     return "customer_number" if target == Target.CUSTOMERS else "supplier_number"
 
 
+# Per contact person of a row: (column key, ContactPerson field) for each of its columns.
+PERSON_COLUMNS = tuple(
+    tuple((f"person{n}_{f}", "phone_extension" if f == "extension" else f) for f in PERSON_FIELDS)
+    for n in (1, 2)
+)
+PERSON_KEYS = tuple(frozenset(key for key, _field in columns) for columns in PERSON_COLUMNS)
+PROFILE_COLUMNS = tuple((f"profile_{k}", k) for k in PROFILE_KINDS)
+
+
 def _split(values: dict[str, Any]) -> tuple[dict, list[dict], list[tuple[str, str]], str]:
-    """A row's values → contact fields, contact persons, web profiles and the note."""
+    """A row's values → contact fields, contact persons, web profiles and the note.
+
+    `values` holds the row's non-empty cells only (see `parse_rows`).
+    """
     contact = {k: v for k, v in values.items() if k in CONTACT_FIELDS}
-    persons = []
-    for n in (1, 2):
-        person = {f: values.get(f"person{n}_{f}", "") for f in PERSON_FIELDS}
-        if any(person.values()):
-            person["phone_extension"] = person.pop("extension")
-            persons.append(person)
-    profiles = [(k, values[f"profile_{k}"]) for k in PROFILE_KINDS if values.get(f"profile_{k}")]
+    persons = [
+        {field: values.get(key, "") for key, field in columns}
+        for columns, keys in zip(PERSON_COLUMNS, PERSON_KEYS, strict=True)
+        if not keys.isdisjoint(values)
+    ]
+    profiles = [(kind, values[key]) for key, kind in PROFILE_COLUMNS if key in values]
     return contact, persons, profiles, values.get("note", "")
 
 
 def _check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
     values = row.values
-    contact, persons, _profiles, _note = _split(values)
+    row.parts = _split(values)
+    contact, persons, _profiles, _note = row.parts
     is_company = bool(contact.get("company_name"))
     if not is_company and not contact.get("last_name"):
         row.fail(
@@ -84,12 +101,10 @@ def _check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
                 "contact person columns empty."
             ),
         )
-    for n in (1, 2):
-        filled = any(values.get(f"person{n}_{f}") for f in PERSON_FIELDS)
-        if filled and not values.get(f"person{n}_last_name"):
-            row.fail(
-                columns[f"person{n}_last_name"].label, "", _("A contact person needs a last name.")
-            )
+    for n, keys in enumerate(PERSON_KEYS, start=1):
+        last_name = f"person{n}_last_name"
+        if last_name not in values and not keys.isdisjoint(values):
+            row.fail(columns[last_name].label, "", _("A contact person needs a last name."))
     for prefix in ("billing", "shipping"):
         code = values.get(f"{prefix}_postal_code")
         if code:
@@ -194,22 +209,24 @@ def _changes(row: RowOutcome, contact: Contact, children) -> bool:
     return any(_new_children(row, contact, children))
 
 
+SHIPPING_FIELDS = ("shipping_street", "shipping_city", "shipping_postal_code")
+
+
 def _build(row: RowOutcome, *, organization: Organization, target: str, by: User | None):
-    fields, persons, profiles, note = _split(row.values)
-    contact = Contact(
-        organization=organization,
-        kind=Contact.Kind.COMPANY if fields.get("company_name") else Contact.Kind.PERSON,
-        is_customer=target == Target.CUSTOMERS,
-        is_supplier=target == Target.SUPPLIERS,
-        created_by=by,
-        updated_by=by,
+    """A new contact's field values (by attribute name), its persons, profiles and note."""
+    fields, persons, profiles, note = row.parts or _split(row.values)
+    contact = {
+        "organization_id": organization.pk,
+        "kind": Contact.Kind.COMPANY if fields.get("company_name") else Contact.Kind.PERSON,
+        "is_customer": target == Target.CUSTOMERS,
+        "is_supplier": target == Target.SUPPLIERS,
+        "created_by_id": by.pk if by else None,
+        "updated_by_id": by.pk if by else None,
+        "has_shipping_address": any(fields.get(f) for f in SHIPPING_FIELDS),
         **fields,
-    )
-    contact.has_shipping_address = any(
-        fields.get(f"shipping_{f}") for f in ("street", "city", "postal_code")
-    )
+    }
     if not fields.get("billing_country"):
-        contact.billing_country = "DE"
+        contact["billing_country"] = "DE"
     return contact, persons, profiles, note
 
 
@@ -231,47 +248,53 @@ def write(
 
     # Rows that bring their own number go in first, so that the numbers handed out to the
     # others skip them.
-    with_number = [b for b in built if getattr(b[0], field)]
-    without_number = [b for b in built if not getattr(b[0], field)]
-    _insert(with_number, by=by)
-    if without_number:
-        try:
-            numbers = allocate_numbers(
-                organization=organization, role=role, count=len(without_number)
-            )
-        except NumberRangeExhausted as error:
-            raise ImportFileError(
-                _(
-                    "There are not enough free numbers left for the rows without a number. "
-                    "Give those rows numbers of their own, or import fewer rows."
-                ),
-                code="numbers_exhausted",
-            ) from error
-        for (contact, *_rest), number in zip(without_number, numbers, strict=True):
-            setattr(contact, field, number)
-    _insert(without_number, by=by)
-    bulk.insert(
-        [ImportedRecord(run=run, object_id=c.pk, updated_at=c.updated_at) for c, *_ in built]
+    with_number = [b for b in built if b[0].get(field)]
+    without_number = [b for b in built if not b[0].get(field)]
+    now = timezone.now()
+    with indexed_in_bulk():
+        ids = _insert(with_number, by=by, now=now)
+        if without_number:
+            try:
+                numbers = allocate_numbers(
+                    organization=organization, role=role, count=len(without_number)
+                )
+            except NumberRangeExhausted as error:
+                raise ImportFileError(
+                    _(
+                        "There are not enough free numbers left for the rows without a number. "
+                        "Give those rows numbers of their own, or import fewer rows."
+                    ),
+                    code="numbers_exhausted",
+                ) from error
+            for (contact, *_rest), number in zip(without_number, numbers, strict=True):
+                contact[field] = number
+        ids += _insert(without_number, by=by, now=now)
+    bulk.insert_rows(
+        ImportedRecord, [{"run_id": run.pk, "object_id": pk, "updated_at": now} for pk in ids]
     )
     _update([row for row in result.rows if row.status == "update"], by=by)
 
 
-def _insert(built: list, *, by: User | None) -> None:
+def _insert(built: list, *, by: User | None, now) -> list[int]:
+    """Insert the built contacts with their children; return the contacts' ids."""
     if not built:
-        return
+        return []
+    contacts = []
     for contact, persons, _profiles, _note in built:
-        refresh_derived_fields(contact, persons)
-    contacts = [b[0] for b in built]
-    bulk.insert(contacts)
+        contact.update(derived_fields(contact, persons))
+        contacts.append(contact)
+    ids = bulk.insert_rows(Contact, contacts, now=now)
     persons, profiles, notes = [], [], []
-    for contact, (_c, row_persons, row_profiles, note) in zip(contacts, built, strict=True):
-        persons += [ContactPerson(contact=contact, **p) for p in row_persons]
-        profiles += [WebProfile(contact=contact, kind=k, value=v) for k, v in row_profiles]
+    author = by.pk if by else None
+    for pk, (_c, row_persons, row_profiles, note) in zip(ids, built, strict=True):
+        persons += [{"contact_id": pk, **p} for p in row_persons]
+        profiles += [{"contact_id": pk, "kind": k, "value": v} for k, v in row_profiles]
         if note:
-            notes.append(Note(contact=contact, text=note, author=by))
-    bulk.insert(persons)
-    bulk.insert(profiles)
-    bulk.insert(notes)
+            notes.append({"contact_id": pk, "text": note, "author_id": author})
+    bulk.insert_rows(ContactPerson, persons, now=now)
+    bulk.insert_rows(WebProfile, profiles, now=now)
+    bulk.insert_rows(Note, notes, now=now)
+    return ids
 
 
 def _update(rows: list[RowOutcome], *, by: User | None) -> None:

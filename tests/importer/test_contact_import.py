@@ -208,3 +208,43 @@ def test_a_formula_cell_is_refused_with_a_message(acme):
     result = services.check(run)
     assert result.counts["invalid"] == 1
     assert "formula" in result.errors[0].message
+
+
+def test_imported_contacts_are_found_by_search_and_later_ones_too(acme, alice):
+    from contacts_app.selectors import ContactFilter, contact_list
+
+    def found(query: str) -> list[str]:
+        return [c.display_name for c in contact_list(acme, ContactFilter(query=query))]
+
+    run, _parsed = start(
+        acme,
+        csv_bytes(
+            "Firmenname;Ort;Ansprechpartner 1 Vorname;Ansprechpartner 1 Nachname",
+            "Käserei Möller GmbH;Köln;Sophie;Brandtner",
+            "Holzbau Neumann;Leipzig;;",
+        ),
+    )
+    services.commit(run, by=alice)
+    assert found("moeller") == ["Käserei Möller GmbH"]
+    assert found("brandtn") == ["Käserei Möller GmbH"]  # the contact person's name
+    assert found("leipz") == ["Holzbau Neumann"]
+    # Contacts saved one by one after an import are indexed as before.
+    create_contact(organization=acme, by=alice, data={"kind": "company", "company_name": "Zander"})
+    assert found("zande") == ["Zander"]
+
+
+def test_an_import_that_fails_while_writing_leaves_search_working(acme, alice, monkeypatch):
+    from contacts_app.selectors import ContactFilter, contact_list
+    from importer import contact_import
+    from importer.reading import ImportFileError
+
+    def exhausted(**_kwargs):
+        raise contact_import.NumberRangeExhausted
+
+    monkeypatch.setattr(contact_import, "allocate_numbers", exhausted)
+    run, _parsed = start(acme, csv_bytes("Firmenname", "Ohne Nummer GmbH"))
+    with pytest.raises(ImportFileError):
+        services.commit(run, by=alice)
+    assert not Contact.objects.filter(organization=acme).exists()
+    create_contact(organization=acme, by=alice, data={"kind": "company", "company_name": "Zander"})
+    assert [c.display_name for c in contact_list(acme, ContactFilter(query="zande"))] == ["Zander"]
