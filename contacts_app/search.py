@@ -32,7 +32,9 @@ NON_DIGITS = re.compile(r"\D+")
 DACH_CODES = {"49", "43", "41"}
 
 
-FOLD_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "æ": "ae"})
+FOLD_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th", "ð": "d"}
+)
 
 
 def fold(text: str) -> str:
@@ -48,8 +50,9 @@ def _fold_unicode(text: str) -> str:
     text = text.lower().replace("ß", "ss")
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    # Letters that do not decompose (ł, ø, đ, æ) get their usual Latin stand-ins.
-    return stripped.translate(FOLD_LETTERS)
+    # Letters that do not decompose (ł, ø, đ, æ, ı) get their usual Latin stand-ins; lower case
+    # again, as styled letters (𝐇, Ｈ) only become plain capitals by decomposing.
+    return stripped.translate(FOLD_LETTERS).lower()
 
 
 def fold_variants(text: str) -> str:
@@ -101,7 +104,7 @@ def build_search_text(
     parts: list[str] = []
     parts += [fold_variants(n) for n in names if n]
     parts += [str(n) for n in numbers if n]
-    parts += [e.lower() for e in emails if e]
+    parts += [fold(e) for e in emails if e]
     for phone in phones:
         if phone:
             parts += phone_search_forms(phone)
@@ -117,8 +120,9 @@ def query_terms(query: str) -> list[str]:
         return []
     if PHONE_QUERY.match(query) and len(phone_digits(query)) >= 3:
         return [phone_key(query)]
-    # % and _ are LIKE wildcards and | separates fields in search_text: treat them as spaces.
-    cleaned = re.sub(r"[%_|\\]", " ", fold(query))
+    # % and _ are LIKE wildcards and | separates fields in search_text; quotation marks are
+    # no part of what is looked for: treat them all as spaces.
+    cleaned = re.sub(r"[%_|\\\"“”„«»]", " ", fold(query))
     return [t for t in cleaned.split() if t]
 
 
