@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format serve bench messages clean install install-dev
+.PHONY: run test lint format serve bench load messages clean install install-dev
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,9 @@ serve: install
 
 bench: install-dev
 	$(PY) -m benchmarks.run
+
+load: install-dev
+	$(PY) -m benchmarks.load
 
 # Regenerate the translation catalogues (needs GNU gettext; the compiled files are committed).
 messages: install-dev
