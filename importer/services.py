@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from types import ModuleType
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from .models import ImportRun, OnDuplicate, SavedMapping, Target
 from .reading import ImportFileError, ParsedFile, check_size, read_csv
 
 ABANDONED_AFTER = timedelta(days=1)
+ATTEMPTS = 3
 
 
 def handler(target: str) -> ModuleType:
@@ -117,11 +118,28 @@ def check(run: ImportRun, parsed: ParsedFile | None = None) -> CheckResult:
 
 def commit(run: ImportRun, *, by: User | None) -> CheckResult:
     """Write every valid row in one transaction; invalid rows are kept for the error file."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return _commit(run, by=by)
+        except IntegrityError:
+            # A contact saved through the form while the rows were checked took a number that
+            # a row brings, or created the number sequence first: check again against what is
+            # there now. (Imports among themselves wait for each other, see _commit.)
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _commit(run: ImportRun, *, by: User | None) -> CheckResult:
     with transaction.atomic():
         # Lock the run so that a double click does not import the file twice.
         locked = ImportRun.objects.select_for_update().get(pk=run.pk)
         if locked.status == ImportRun.Status.DONE:
             raise ImportFileError(_("This file has already been imported."), code="done")
+        # One import per organization writes at a time, and it checks the rows only once it
+        # has its turn: two imports of the same file would otherwise both find a number free
+        # and both insert it. NO KEY UPDATE still lets others insert rows that refer to it.
+        Organization.objects.select_for_update(no_key=True).filter(pk=run.organization_id).get()
         parsed = parse(locked)
         result = check(run, parsed)
         handler(run.target).write(
