@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, OrderBy, Q, QuerySet
+from django.db.models import F, OrderBy, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 
 from accounts.models import Organization
 
-from .models import Contact
-from .search import Unindexed, are_few, filter_by_query, matching_ids
+from .models import Contact, ContactPerson
+from .search import Unindexed, are_few, filter_by_query, fold, matching_ids
 
 SORTS = {
     "name": ("sort_name", "id"),
@@ -81,20 +81,38 @@ def filtered_contacts(
     return contacts.order_by(*SORTS.get(flt.sort, SORTS["name"]))
 
 
+SIMILAR_CANDIDATES = 200
+
+
 def similar_contacts(
     organization: Organization, *, name: str, emails: list[str], exclude_pk: int | None = None
 ) -> list[Contact]:
-    """Contacts with the same name or one of the same e-mail addresses, for a warning."""
-    condition = Q()
-    if name.strip():
-        condition |= Q(display_name__iexact=name.strip())
-    for email in filter(None, (e.strip() for e in emails)):
-        for field in Contact.EMAIL_FIELDS:
-            condition |= Q(**{f"{field}__iexact": email})
-        condition |= Q(persons__email__iexact=email)
-    if not condition:
-        return []
-    found = Contact.objects.filter(organization=organization).filter(condition)
-    if exclude_pk:
-        found = found.exclude(pk=exclude_pk)
-    return list(found.distinct().order_by("sort_name")[:5])
+    """Contacts with the same name or one of the same e-mail addresses, for a warning.
+
+    `name` is a company name or a person's first and last name (titles aside). The search index
+    finds the candidates (whose search text holds every word of the name, or the address); the
+    exact comparison, ignoring case and accents, is made on those few.
+    """
+    wanted_name = " ".join(fold(name).split())
+    wanted_emails = {e.strip().lower() for e in emails if e and e.strip()}
+    probes = ([name] if wanted_name else []) + sorted(wanted_emails)
+    similar: dict[int, Contact] = {}
+    for probe in probes:
+        candidates = filter_by_query(Contact.objects.filter(organization=organization), probe)
+        if exclude_pk:
+            candidates = candidates.exclude(pk=exclude_pk)
+        candidates = candidates.exclude(pk__in=list(similar)).prefetch_related(
+            Prefetch("persons", queryset=ContactPerson.objects.only("contact_id", "email"))
+        )
+        for contact in candidates.order_by()[:SIMILAR_CANDIDATES]:
+            addresses = {getattr(contact, f).lower() for f in Contact.EMAIL_FIELDS}
+            addresses |= {p.email.lower() for p in contact.persons.all()}
+            if _name_key(contact) == wanted_name or addresses & wanted_emails:
+                similar[contact.pk] = contact
+    return sorted(similar.values(), key=lambda c: (c.sort_name, c.pk))[:5]
+
+
+def _name_key(contact: Contact) -> str:
+    if contact.kind == Contact.Kind.COMPANY:
+        return " ".join(fold(contact.company_name).split())
+    return " ".join(fold(f"{contact.first_name} {contact.last_name}").split())

@@ -69,19 +69,28 @@ def _form_page(
     )
 
 
+IDENTIFYING_FIELDS = {"kind", "company_name", "title", "first_name", "last_name"}
+IDENTIFYING_FIELDS.update(Contact.EMAIL_FIELDS)
+
+
 def _duplicates_warning(request: HttpRequest, form: ContactForm, contact: Contact | None):
-    """Look-alike contacts the user has not yet confirmed saving beside."""
+    """Look-alike contacts the user has not yet confirmed saving beside.
+
+    An edit that leaves the name and the e-mail addresses as they were is not asked again.
+    """
     if form.cleaned_data.get("confirm_duplicate"):
+        return []
+    if contact is not None and not IDENTIFYING_FIELDS & set(form.changed_data):
         return []
     data = form.cleaned_data
     kind = data.get("kind") or (contact.kind if contact else Contact.Kind.COMPANY)
-    probe = Contact(
-        kind=kind,
-        **{k: data.get(k, "") for k in ("company_name", "title", "first_name", "last_name")},
-    )
+    if kind == Contact.Kind.COMPANY:
+        name = data.get("company_name", "")
+    else:
+        name = f"{data.get('first_name', '')} {data.get('last_name', '')}"
     return similar_contacts(
         request.organization,
-        name=probe.compute_display_name(),
+        name=name,
         emails=[data.get(f, "") for f in Contact.EMAIL_FIELDS],
         exclude_pk=contact.pk if contact else None,
     )

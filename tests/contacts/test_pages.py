@@ -353,3 +353,60 @@ def test_it_lists_contacts_in_the_admin_with_search(client, django_user_model, c
         assert "Müller Maschinenbau GmbH" in response.text, query
     change = reverse("admin:contacts_contact_change", args=[contact.pk])
     assert client.get(change).status_code == 200
+
+
+def test_the_list_escapes_what_users_typed(alice_client, acme, alice):
+    from contacts_app.services import create_contact
+
+    create_contact(
+        organization=acme,
+        by=alice,
+        data={
+            "kind": "company",
+            "company_name": "<script>alert(1)</script> & Co",
+            "billing_city": "<b>Köln</b>",
+            "email_business": "info@example.de",
+            "phone_business": '+49 221 "1"',
+        },
+    )
+    html = alice_client.get(reverse("contacts:list"), headers={"HX-Request": "true"}).text
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
+    assert "&lt;b&gt;Köln&lt;/b&gt;" in html
+    assert "+49 221 &quot;1&quot;" in html
+
+
+def test_it_warns_about_a_person_with_the_same_name_whatever_the_title(alice_client, acme):
+    existing = make_person(acme, "Max", "Mustermann")
+    warned = alice_client.post(
+        reverse("contacts:create"),
+        contact_post_data(kind="person", title="Dr.", first_name="max", last_name="MUSTERMANN"),
+        headers=EN,
+    )
+    assert "There may already be such a contact:" in warned.text
+    assert reverse("contacts:detail", args=[existing.pk]) in warned.text
+
+
+def test_a_name_that_only_contains_another_is_no_duplicate(alice_client, acme):
+    make_company(acme, "Doppelt GmbH & Co. KG")
+    response = alice_client.post(
+        reverse("contacts:create"), contact_post_data(company_name="Doppelt GmbH")
+    )
+    assert response.status_code == 302
+
+
+def test_an_edit_that_keeps_name_and_e_mail_is_not_asked_again(alice_client, acme):
+    make_company(acme, "Zwilling GmbH")
+    twin = make_company(acme, "Zwilling GmbH", email_business="b@zwilling.de")
+    response = alice_client.post(
+        reverse("contacts:edit", args=[twin.pk]),
+        contact_post_data(
+            company_name="Zwilling GmbH",
+            email_business="b@zwilling.de",
+            billing_city="Ulm",
+            version=1,
+        ),
+    )
+    assert response.status_code == 302
+    twin.refresh_from_db()
+    assert twin.billing_city == "Ulm"
