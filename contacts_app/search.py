@@ -3,7 +3,8 @@
 Every contact carries `search_text`: its names, numbers, e-mail addresses, phone numbers (also as
 bare digits) and city, and the same of its contact persons, folded to lower case without
 diacritics, with German umlauts also spelled out ("müller" is stored as "muller" and "mueller").
-A query is folded the same way and every word of it must occur somewhere.
+A query is folded the same way and every word of it must occur somewhere; a query of only one-
+and two-letter words finds the contacts whose name starts with its first word instead.
 
 On SQLite an FTS5 table with the trigram tokenizer indexes `search_text`, so a substring query
 does not scan the table; on PostgreSQL a pg_trgm GIN index does the same for LIKE. Both are
@@ -143,6 +144,14 @@ def filter_by_query(
     `matches` are the ids `matching_ids()` already had the full-text index find for `query`.
     """
     terms = query_terms(query)
+    if terms and all(len(t) < TRIGRAM for t in terms):
+        # One or two letters are the start of a name, as in a phone's address book: so short a
+        # fragment occurs inside nearly every contact, and no index could find it there.
+        first, *rest = terms
+        queryset = name_starts_with(queryset, first)
+        for term in rest:
+            queryset = queryset.filter(search_text__contains=term)
+        return queryset
     if connection.vendor == "sqlite":
         if matches is not None:
             # One parameter however many ids: nothing to compile per id, nothing to run twice.
@@ -161,6 +170,14 @@ def filter_by_query(
     for term in terms:
         queryset = queryset.filter(search_text__contains=term)
     return queryset
+
+
+def name_starts_with(queryset: QuerySet, prefix: str) -> QuerySet:
+    """The contacts whose sort key (company name, or last and first name; folded) starts so."""
+    if connection.vendor == "sqlite":
+        # A range of the binary sort order uses the name index; SQLite's LIKE would not.
+        return queryset.filter(sort_name__gte=prefix, sort_name__lt=prefix + "\U0010ffff")
+    return queryset.filter(sort_name__startswith=prefix)
 
 
 def matching_ids(query: str) -> list[int] | None:

@@ -272,3 +272,16 @@ def test_it_lists_the_same_whether_the_matches_are_few_or_many(acme, book, sort,
     monkeypatch.setattr(search, "FEW_MATCHES", 0)  # too many: walk the name index
     assert names(acme, query="maier", sort=sort) == few
     assert len(few) == 30
+
+
+def test_one_or_two_letters_find_names_that_start_so(acme):
+    make_company(acme, "Müller Maschinenbau GmbH")
+    make_company(acme, "Hamburger Mühle", billing_city="München")
+    make_person(acme, "Mustafa", "Yilmaz")
+    make_person(acme, "Anna", "Mudersbach")
+    assert names(acme, query="mü") == ["Anna Mudersbach", "Müller Maschinenbau GmbH"]
+    assert names(acme, query="M") == ["Anna Mudersbach", "Müller Maschinenbau GmbH"]
+    assert names(acme, query="mu gm") == ["Müller Maschinenbau GmbH"]
+    # From three letters on, a fragment is found anywhere.
+    assert names(acme, query="müh") == ["Hamburger Mühle"]
+    assert names(acme, query="mus") == ["Mustafa Yilmaz"]
