@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Contact, ContactPerson, Note, WebProfile
 from .selectors import ContactFilter
+from .widgets import QuickSelect
 
 CONTACT_FIELDS = [
     "kind",
@@ -58,7 +59,8 @@ class ContactForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         self.fields["company_name"].label = _("Company name")
         for name in ("billing_country", "shipping_country"):
-            self.fields[name].widget.attrs["class"] = "form-select"
+            field = self.fields[name]
+            field.widget = QuickSelect(choices=field.choices, attrs={"class": "form-select"})
 
     def clean_vat_id(self) -> str:
         from . import validators

@@ -14,6 +14,7 @@ from .conftest import contact_post_data, make_company, make_person
 pytestmark = pytest.mark.django_db
 
 EN = {"accept-language": "en"}
+DE = {"accept-language": "de"}
 JANA = {
     "salutation": "Frau",
     "first_name": "Jana",
@@ -410,3 +411,12 @@ def test_an_edit_that_keeps_name_and_e_mail_is_not_asked_again(alice_client, acm
     assert response.status_code == 302
     twin.refresh_from_db()
     assert twin.billing_city == "Ulm"
+
+
+def test_the_country_lists_keep_the_stored_country_and_the_language(alice_client, acme):
+    contact = make_company(acme, "Alpen AG", billing_country="AT")
+    html = alice_client.get(reverse("contacts:edit", args=[contact.pk]), headers=DE).text
+    billing = html[html.index('name="billing_country"') : html.index('name="shipping_country"')]
+    assert '<option value="AT" selected>Österreich</option>' in billing
+    assert billing.count(" selected") == 1
+    assert '<option value="CH">Schweiz</option>' in billing
