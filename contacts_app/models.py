@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -119,6 +120,14 @@ class Contact(ChangeStamped):
             models.Index(fields=["organization", "archived", "sort_name"]),
             models.Index(fields=["organization", "billing_city"]),
             models.Index(fields=["organization", "updated_at"]),
+            # Sorting by number: customers' numbers, else suppliers' (see selectors.SORTS).
+            models.Index(
+                F("organization"),
+                F("archived"),
+                Coalesce("customer_number", "supplier_number"),
+                F("id"),
+                name="contact_number_order",
+            ),
         ]
 
     def __str__(self) -> str:
