@@ -7,24 +7,34 @@ A query is folded the same way and every word of it must occur somewhere; a quer
 and two-letter words finds the contacts whose name starts with its first word instead.
 
 On SQLite an FTS5 table with the trigram tokenizer indexes `search_text`, so a substring query
-does not scan the table; on PostgreSQL a pg_trgm GIN index does the same for LIKE. Both are
-created by `ensure_search_index()` after every migrate.
+does not scan the table; on PostgreSQL pg_trgm GIN indexes do the same for LIKE, one for each of
+16 parts of the organizations (organization id modulo 16), so that a search reads the index
+entries of its own organization rather than those of every other one. Both are created by
+`ensure_search_index()` after every migrate.
 """
 
 from __future__ import annotations
 
 import json
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, reduce
+from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import Func, QuerySet
+from django.db.models import BigIntegerField, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Mod
+
+if TYPE_CHECKING:
+    from accounts.models import Organization
 
 FTS_TABLE = "contacts_contact_fts"
+PG_INDEX = "contacts_contact_search_trgm"  # its parts: contacts_contact_search_trgm_0 … _15
+PG_INDEX_PARTS = 16
 TRIGRAM = 3  # the shortest term the trigram index can look up
 FEW_MATCHES = 300
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -137,11 +147,17 @@ def fts_match(terms: list[str]) -> str:
 
 
 def filter_by_query(
-    queryset: QuerySet, query: str, *, matches: list[int] | None = None
+    queryset: QuerySet,
+    query: str,
+    *,
+    matches: list[int] | None = None,
+    organization: Organization | None = None,
 ) -> QuerySet:
     """The contacts of `queryset` that contain every word of `query`.
 
-    `matches` are the ids `matching_ids()` already had the full-text index find for `query`.
+    `matches` are the ids `matching_ids()` already had the full-text index find for `query`;
+    `organization` is the one `queryset` is limited to, if it is: on PostgreSQL the search then
+    reads only that organization's part of the index.
     """
     terms = query_terms(query)
     if terms and all(len(t) < TRIGRAM for t in terms):
@@ -167,9 +183,27 @@ def filter_by_query(
             )
         # Shorter terms have no trigram: they are checked on the rows found so far.
         terms = [t for t in terms if len(t) < TRIGRAM]
+    elif connection.vendor == "postgresql" and terms:
+        queryset = _in_index_part(queryset, organization)
     for term in terms:
         queryset = queryset.filter(search_text__contains=term)
     return queryset
+
+
+def _in_index_part(queryset: QuerySet, organization: Organization | None) -> QuerySet:
+    """The condition of the organization's index part, which lets PostgreSQL use that index.
+
+    It adds nothing the organization's own condition does not already say. Without an
+    organization, every part is asked (one condition per part, OR-ed, so each finds its index).
+    """
+    queryset = queryset.alias(
+        search_part=Mod("organization_id", Value(PG_INDEX_PARTS), output_field=BigIntegerField())
+    )
+    if organization is not None:
+        return queryset.filter(search_part=organization.pk % PG_INDEX_PARTS)
+    return queryset.filter(
+        reduce(operator.or_, (Q(search_part=part) for part in range(PG_INDEX_PARTS)))
+    )
 
 
 def name_starts_with(queryset: QuerySet, prefix: str) -> QuerySet:
@@ -222,11 +256,30 @@ def ensure_search_index(using: str = "default") -> None:
         if conn.vendor == "sqlite":
             _ensure_sqlite_fts(cursor)
         elif conn.vendor == "postgresql":
-            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            cursor.execute(
-                "CREATE INDEX IF NOT EXISTS contacts_contact_search_trgm "
-                "ON contacts_contact USING gin (search_text gin_trgm_ops)"
-            )
+            for statement in _postgres_index_sql():
+                cursor.execute(statement)
+
+
+def _postgres_index_sql() -> list[str]:
+    """The pg_trgm extension, an index per part of the organizations, and the statistics.
+
+    With one index over every organization, a search read the entries of all of them: 5–30 ms
+    a query at 1,000,000 contacts, however small its own organization. The statistics
+    tell the planner that the part follows from the organization, so that it does not take the
+    part's condition for a further filter and misjudge how many contacts a search finds.
+    """
+    part = f"mod(organization_id, {PG_INDEX_PARTS})"
+    return [
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        f"DROP INDEX IF EXISTS {PG_INDEX}",  # the one index of earlier versions
+        *(
+            f"CREATE INDEX IF NOT EXISTS {PG_INDEX}_{n} ON contacts_contact "
+            f"USING gin (search_text gin_trgm_ops) WHERE {part} = {n}"
+            for n in range(PG_INDEX_PARTS)
+        ),
+        "CREATE STATISTICS IF NOT EXISTS contacts_contact_search_part (dependencies) "
+        f"ON organization_id, ({part}) FROM contacts_contact",
+    ]
 
 
 SQLITE_INDEX_SQL = [

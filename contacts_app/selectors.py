@@ -77,7 +77,7 @@ def filtered_contacts(
         contacts = contacts.filter(is_supplier=True)
     if flt.kind in (Contact.Kind.COMPANY, Contact.Kind.PERSON):
         contacts = contacts.filter(kind=flt.kind)
-    contacts = filter_by_query(contacts, flt.query, matches=matches)
+    contacts = filter_by_query(contacts, flt.query, matches=matches, organization=organization)
     return contacts.order_by(*SORTS.get(flt.sort, SORTS["name"]))
 
 
@@ -98,7 +98,9 @@ def similar_contacts(
     probes = ([name] if wanted_name else []) + sorted(wanted_emails)
     similar: dict[int, Contact] = {}
     for probe in probes:
-        candidates = filter_by_query(Contact.objects.filter(organization=organization), probe)
+        candidates = filter_by_query(
+            Contact.objects.filter(organization=organization), probe, organization=organization
+        )
         if exclude_pk:
             candidates = candidates.exclude(pk=exclude_pk)
         candidates = candidates.exclude(pk__in=list(similar)).prefetch_related(
