@@ -110,10 +110,16 @@ def insert_rows(
         values.append(cells)
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in [meta.pk.column, *(f.column for f in fields)])
-    placeholders = ", ".join(["%s"] * (len(fields) + 1))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+        if connection.vendor == "postgresql":
+            # COPY streams all rows in one statement; executemany would send one INSERT each.
+            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
+                for cells in values:
+                    copy.write_row(cells)
+        else:
+            placeholders = ", ".join(["%s"] * (len(fields) + 1))
+            sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
+            cursor.executemany(sql, values)
     return ids
 
 
