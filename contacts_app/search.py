@@ -242,9 +242,17 @@ def are_few(matches: list[int] | None) -> bool:
 
 
 class Unindexed(Func):
-    """`+column`: the same value, but SQLite's planner may not use an index for it."""
+    """The same value, but the query planner may not use an index for it.
+
+    `+column` on SQLite, `COALESCE(column, column)` on PostgreSQL (which keeps its type).
+    """
 
     template = "+%(expressions)s"
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        expression = self.get_source_expressions()[0]
+        sql, params = compiler.compile(expression)
+        return f"COALESCE({sql}, {sql})", [*params, *params]
 
 
 def ensure_search_index(using: str = "default") -> None:

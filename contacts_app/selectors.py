@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import F, OrderBy, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 
@@ -57,6 +58,24 @@ def contact_list(organization: Organization, flt: ContactFilter) -> QuerySet[Con
         first, *rest = SORTS.get(flt.sort, SORTS["name"])
         contacts = contacts.order_by(_unindexed(first), *rest)
     return contacts
+
+
+# PostgreSQL: up to this many matches, sorting them is quicker than walking the name index for
+# them (which reads most of the organization when they sit at its end: 200 ms at 100,000).
+SORT_MATCHES_UP_TO = 5000
+
+
+def ordered_for_page(contacts: QuerySet[Contact], flt: ContactFilter, count: int):
+    """`contacts` (from `contact_list`) in the order that finds a page of them fastest.
+
+    PostgreSQL's planner cannot know how many contacts a trigram search finds, and walks the
+    sort index even for a thousand matches at the end of the alphabet. Once the count is
+    known, few matches are sorted themselves. (SQLite decides this in `contact_list`.)
+    """
+    if connection.vendor != "postgresql" or not flt.query or count > SORT_MATCHES_UP_TO:
+        return contacts
+    first, *rest = SORTS.get(flt.sort, SORTS["name"])
+    return contacts.order_by(_unindexed(first), *rest)
 
 
 def _unindexed(term: str | OrderBy) -> OrderBy:

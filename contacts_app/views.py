@@ -28,7 +28,7 @@ from .forms import (
     profile_rows,
 )
 from .models import Contact, Note
-from .selectors import ContactFilter, contact_list, similar_contacts
+from .selectors import ContactFilter, contact_list, ordered_for_page, similar_contacts
 from .vcard import render_vcard
 
 PAGE_SIZE = 25
@@ -42,9 +42,10 @@ def _filter_from(request: HttpRequest) -> tuple[ContactFilterForm, ContactFilter
 @organization_required
 def contact_list_view(request: HttpRequest) -> HttpResponse:
     form, flt = _filter_from(request)
-    page = Paginator(contact_list(request.organization, flt), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    contacts = contact_list(request.organization, flt)
+    paginator = Paginator(contacts, PAGE_SIZE)
+    paginator.object_list = ordered_for_page(contacts, flt, paginator.count)
+    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     context = {

@@ -285,3 +285,28 @@ def test_one_or_two_letters_find_names_that_start_so(acme):
     # From three letters on, a fragment is found anywhere.
     assert names(acme, query="müh") == ["Hamburger Mühle"]
     assert names(acme, query="mus") == ["Mustafa Yilmaz"]
+
+
+@pytest.mark.parametrize("sort", ["name", "number", "city", "-changed"])
+def test_the_list_page_orders_alike_however_it_finds_the_page(
+    alice_client, acme, sort, monkeypatch
+):
+    import re
+
+    from contacts_app import search, selectors
+
+    for n in range(30):
+        make_person(acme, "Hans", f"Maier {n:02d}", billing_city=f"Stadt {n % 7}")
+    url = reverse("contacts:list")
+
+    def shown() -> list[str]:
+        html = alice_client.get(url, {"q": "maier", "sort": sort}).text
+        return re.findall(r"stretched-link[^>]*>([^<]*)</a>", html)
+
+    sorted_matches = shown()
+    monkeypatch.setattr(selectors, "SORT_MATCHES_UP_TO", -1)  # PostgreSQL: walk the index
+    monkeypatch.setattr(search, "FEW_MATCHES", 0)  # SQLite: walk the index
+    assert shown() == sorted_matches
+    assert len(sorted_matches) == 25
+    expected = names(acme, query="maier", sort=sort)[:25]
+    assert sorted_matches == expected
