@@ -121,7 +121,7 @@ def fill(count: int, users: int, *, top_up: bool):
 
     from accounts.models import Membership, Organization, Role, User
     from contacts_app.management.demo_contacts import seed_contacts
-    from contacts_app.search import ensure_search_index
+    from contacts_app.search import PG_INDEX, PG_INDEX_PARTS, ensure_search_index
 
     organization, _ = Organization.objects.get_or_create(slug=SLUG, defaults={"name": "Lasttest"})
     for n in range(1, users + 1):
@@ -138,7 +138,8 @@ def fill(count: int, users: int, *, top_up: bool):
         # Building the trigram index once afterwards is quicker than keeping it up to date
         # batch by batch.
         with connection.cursor() as cursor:
-            cursor.execute("DROP INDEX IF EXISTS contacts_contact_search_trgm")
+            for part in range(PG_INDEX_PARTS):
+                cursor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}_{part}")
         seed_contacts(organization, missing, seed=count + missing, author=None)
         seeded = time.perf_counter()
         ensure_search_index()
