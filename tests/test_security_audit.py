@@ -183,3 +183,43 @@ def test_pages_carry_security_headers(alice_client):
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+SAMPLE_ARGUMENTS = {
+    "accounts:invitation_open": {"token": "t" * 43},
+    "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+    "importer:upload": {"target": "customers"},
+    "importer:template": {"target": "customers"},
+    "importer:reference": {"target": "customers"},
+}
+
+
+def every_url(objects: dict):
+    from django.urls import reverse
+
+    for name, route, pattern in walk(get_resolver()):
+        assert name, f"The URL {route} has no name: the audit cannot check it"
+        arguments = list(pattern.pattern.converters)
+        if not arguments:
+            yield reverse(name)
+        elif name in SAMPLE_ARGUMENTS:
+            yield reverse(name, kwargs=SAMPLE_ARGUMENTS[name])
+        else:
+            yield reverse(name, kwargs=kwargs_for(name, arguments, objects))
+
+
+def test_every_form_of_the_project_needs_the_csrf_token(alice, acme_objects):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    urls = list(every_url(acme_objects))
+    assert len(urls) > 40
+    for url in urls:
+        response = client.post(url, {"kind": "company", "company_name": "X", "email": "x@y.de"})
+        assert response.status_code == 403, f"POST {url} without a CSRF token"
+        assert b"CSRF" in response.content, f"POST {url} was refused, but not for its CSRF token"
+    anonymous = Client(enforce_csrf_checks=True)
+    for url in urls:
+        assert anonymous.post(url).status_code == 403, f"POST {url} without a CSRF token"
+    assert not Contact.objects.filter(company_name="X").exists()
