@@ -113,7 +113,10 @@ def insert_rows(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY streams all rows in one statement; executemany would send one INSERT each.
-            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
+            # Django's wrapper turns the driver's errors into its own (IntegrityError, …), as
+            # for every other query.
+            sql = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN"
+            with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
                 for cells in values:
                     copy.write_row(cells)
         else:
