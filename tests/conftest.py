@@ -6,7 +6,10 @@ organization (Globex) and must never see anything of Acme's.
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
+from django.db import connection
 from django.test import Client
 
 from accounts.models import Membership, Organization, Role, User
@@ -91,3 +94,30 @@ def vera_client(vera) -> Client:
 @pytest.fixture
 def charlie_client(charlie) -> Client:
     return client_for(charlie)
+
+
+@pytest.fixture
+def database_shared_by_threads(transactional_db, tmp_path):
+    """A database several threads write to the way they would in production.
+
+    SQLite's in-memory test database is shared through a shared cache, whose table locks fail at
+    once ("database table is locked") instead of waiting like the file locks of a real database
+    do. So for SQLite the test database is copied to a file for the length of the test.
+    """
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    connection.ensure_connection()
+    memory = connection.connection
+    path = tmp_path / "concurrency.sqlite3"
+    with sqlite3.connect(path) as copy:
+        memory.backup(copy)
+    name = connection.settings_dict["NAME"]
+    connection.connection = None  # keep the in-memory database alive, but out of the way
+    connection.settings_dict["NAME"] = str(path)
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        connection.connection = memory

@@ -7,7 +7,6 @@ locks decide who waits, as they do between several server processes in productio
 from __future__ import annotations
 
 import copy
-import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,31 +22,8 @@ T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
-def database_shared_by_threads(transactional_db, tmp_path):
-    """A database several threads write to the way they would in production.
-
-    SQLite's in-memory test database is shared through a shared cache, whose table locks fail at
-    once ("database table is locked") instead of waiting like the file locks of a real database
-    do. So for SQLite the test database is copied to a file for the length of the test; being
-    autouse, this happens before any persona is created, so they all land in the file.
-    """
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    connection.ensure_connection()
-    memory = connection.connection
-    path = tmp_path / "concurrency.sqlite3"
-    with sqlite3.connect(path) as copy:
-        memory.backup(copy)
-    name = connection.settings_dict["NAME"]
-    connection.connection = None  # keep the in-memory database alive, but out of the way
-    connection.settings_dict["NAME"] = str(path)
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = name
-        connection.connection = memory
+def _threads_share_the_database(database_shared_by_threads):
+    """Before any persona is created, so that they all land in the database the threads use."""
 
 
 def browser_for(user: User | None = None) -> Client:

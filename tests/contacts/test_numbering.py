@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 
 import pytest
@@ -112,33 +111,6 @@ def test_it_does_not_hand_out_customer_numbers_from_the_supplier_range(acme):
     assert make_company(acme, "Last customer").customer_number == 69999
     with pytest.raises(services.NumberRangeExhausted):
         make_company(acme, "Over")
-
-
-@pytest.fixture
-def database_shared_by_threads(transactional_db, tmp_path):
-    """A database several threads write to the way they would in production.
-
-    SQLite's in-memory test database is shared through a shared cache, whose table locks fail at
-    once ("database table is locked") instead of waiting like the file locks of a real database
-    do. So for SQLite the test database is copied to a file for the length of the test.
-    """
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    connection.ensure_connection()
-    memory = connection.connection
-    path = tmp_path / "concurrency.sqlite3"
-    with sqlite3.connect(path) as copy:
-        memory.backup(copy)
-    name = connection.settings_dict["NAME"]
-    connection.connection = None  # keep the in-memory database alive, but out of the way
-    connection.settings_dict["NAME"] = str(path)
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = name
-        connection.connection = memory
 
 
 def test_it_gives_distinct_numbers_to_contacts_created_at_once(acme, database_shared_by_threads):
