@@ -31,7 +31,12 @@ def setup_django(*, fresh: bool) -> None:
     if fresh:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"
+    configure_django(f"sqlite:///{DB_FILE}")
+
+
+def configure_django(database_url: str) -> None:
+    """Django as production runs it, on `database_url`, migrated, for the test client."""
+    os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # Measure what production runs: DEBUG off from the start, so that the template engine (which
     # migrate's system checks create) caches compiled templates and keeps no debug information.

@@ -18,14 +18,11 @@ import argparse
 import gc
 import multiprocessing
 import operator
-import os
-import sys
 import time
-import warnings
 from pathlib import Path
 from unittest import mock
 
-from benchmarks.contacts import median_ms, naive_contact_list, sample_queries
+from benchmarks.contacts import configure_django, median_ms, naive_contact_list, sample_queries
 from benchmarks.imports import SAMPLE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,30 +42,6 @@ def create_database(url: str) -> None:
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # As production runs, and as benchmarks.contacts measures: DEBUG off from the start.
-    os.environ["DEBUG"] = "0"
-    os.environ["HTTPS"] = "0"
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
-    sys.path.insert(0, str(ROOT))
-    warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise, no collectstatic
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 # --- Seeding -------------------------------------------------------------------------------------
@@ -379,7 +352,7 @@ def run(
         # `make bench` runs everywhere; without a PostgreSQL server this one has nothing to do.
         print(f"\nPostgreSQL benchmark skipped, no server: {error}".rstrip())
         return []
-    setup_django(url)
+    configure_django(url)
     from django.db import connection
     from django.test import Client
 
