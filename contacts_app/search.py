@@ -68,9 +68,14 @@ def _fold_unicode(text: str) -> str:
 
 def fold_variants(text: str) -> str:
     """The folded text, plus the spelled-out umlaut form when it differs."""
-    folded = fold(text)
     if text.isascii():
-        return folded
+        return text.lower()
+    return _fold_variants_unicode(text)
+
+
+@lru_cache(maxsize=16384)
+def _fold_variants_unicode(text: str) -> str:
+    folded = fold(text)
     spelled = fold(text.lower().translate(UMLAUTS))
     return folded if spelled == folded else f"{folded} {spelled}"
 
@@ -79,14 +84,17 @@ def phone_digits(value: str) -> str:
     return NON_DIGITS.sub("", value)
 
 
-def phone_key(value: str) -> str:
+def phone_key(value: str, digits: str | None = None) -> str:
     """The digits to look for: "+49 (0)89 12-34" and "0049 89 1234" both become "089 1234"'s.
 
     International numbers lose their "+" or "00"; German, Austrian and Swiss ones are written
     nationally ("0" instead of the country code), so either way of writing finds the other.
+    `digits` may give `phone_digits(value)` where it is known already.
     """
-    value = value.strip().replace("(0)", "")
-    digits = phone_digits(value)
+    value = value.strip()
+    if digits is None or "(0)" in value:
+        value = value.replace("(0)", "")
+        digits = phone_digits(value)
     if not value.startswith(("+", "00")):
         return digits
     international = digits[2:] if digits.startswith("00") else digits
@@ -97,11 +105,12 @@ def phone_key(value: str) -> str:
 
 def phone_search_forms(value: str) -> list[str]:
     """A phone number as written, as digits, and in the form `phone_key` gives a query."""
-    forms = [value.lower(), phone_digits(value)]
-    key = phone_key(value)
-    if key not in forms:
-        forms.append(key)
-    return forms
+    digits = phone_digits(value)
+    key = phone_key(value, digits)
+    written = value.lower()
+    if key == digits or key == written:
+        return [written, digits]
+    return [written, digits, key]
 
 
 def build_search_text(
