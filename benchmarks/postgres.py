@@ -15,7 +15,6 @@ Run with `make bench`, or `python -m benchmarks.postgres [--repeat N] [--naive N
 from __future__ import annotations
 
 import argparse
-import gc
 import multiprocessing
 import operator
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 from unittest import mock
 
 from benchmarks.contacts import configure_django, median_ms, naive_contact_list, sample_queries
-from benchmarks.imports import SAMPLE
+from benchmarks.imports import SAMPLE, preview_then_commit
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/kontor_bench"
@@ -308,7 +307,6 @@ def import_times(user, repeat: int) -> tuple[list[float], list[float], int]:
     from django.utils import translation
 
     from accounts.models import Organization
-    from importer import services
 
     data = SAMPLE.read_bytes()
     translation.activate("de")
@@ -317,21 +315,10 @@ def import_times(user, repeat: int) -> tuple[list[float], list[float], int]:
     previews, commits, rows = [], [], 0
     for _ in range(repeat):
         try:
-            gc.collect()
-            started = time.perf_counter()
-            run, parsed = services.start_import(
-                organization=org, target="customers", file_name="k.csv", data=data, by=user
-            )
-            rows = services.check(run, parsed).counts["new"]
-            previews.append(time.perf_counter() - started)
-            services.discard(run)
-            gc.collect()
-            started = time.perf_counter()
-            run, _parsed = services.start_import(
-                organization=org, target="customers", file_name="k.csv", data=data, by=user
-            )
-            services.commit(run, by=user)
-            commits.append(time.perf_counter() - started)
+            steps = preview_then_commit(org, data, by=user)
+            previews.append(steps["preview"])
+            commits.append(steps["commit"])
+            rows = steps["imported"]["new"]
         finally:
             empty(org)
     return previews, commits, rows
@@ -383,8 +370,8 @@ def run(
         f"the {ORGANIZATIONS} others, median (fastest) of {import_repeat}:"
     )
     for label, samples in (
-        ("preview (read, assign, check every row)", previews),
-        ("commit (read, check, write all)", commits),
+        ("preview (upload, read, assign, check rows)", previews),
+        ("commit (check against database, write all)", commits),
     ):
         print(f"{label:<44}{median_ms(samples):>8.0f} ms ({min(samples) * 1000:,.0f} ms)")
     total = median_ms(previews) + median_ms(commits)

@@ -1,16 +1,23 @@
 """Checking an import: every row parsed and validated, nothing written.
 
-The same check runs for the preview and again, inside the writing transaction, for the import
-itself, so what is written is what the data in the database allows at that moment.
+A check has two parts. The file's part (cells parsed, rows validated, numbers repeated within the
+file) depends on nothing but the file and the column assignment: the preview keeps its outcome
+with the import (`keep_rows`), and the import itself starts from there (`kept_rows`). The
+database's part (which numbers exist, what would change) runs for the preview and again inside
+the writing transaction, so what is written is what the database allows at that moment.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from .columns import Column, column_index, normalize_header
@@ -68,6 +75,63 @@ class CheckResult:
 
 
 FORMULA_START = "="
+# Raised when what the file's part of the check keeps, or how it is kept, changes.
+KEPT_FORMAT = 1
+_SIGNATURE = "importer.checking.kept_rows"
+_DIGEST_SIZE = hashlib.sha256().digest_size
+
+
+def keep_rows(headers: Sequence[str], rows: Sequence[RowOutcome]) -> bytes:
+    """The file's part of a check as bytes to store with the import, signed with SECRET_KEY.
+
+    Only invalid rows keep their cells (for the error file); valid ones are written from their
+    values. The signature makes sure that only what Kontor itself stored is ever unpickled.
+    """
+    data = pickle.dumps(
+        (
+            KEPT_FORMAT,
+            list(headers),
+            [
+                (
+                    row.line,
+                    row.cells if row.errors else None,
+                    row.values,
+                    [(e.line, e.column, e.value, e.message) for e in row.errors],
+                    row.status,
+                    row.duplicate_of,
+                )
+                for row in rows
+            ],
+        ),
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+    return salted_hmac(_SIGNATURE, data, algorithm="sha256").digest() + data
+
+
+def kept_rows(blob: bytes | memoryview | None) -> tuple[list[str], list[RowOutcome]] | None:
+    """The headers and rows `keep_rows` stored, or None if there are none or they cannot be
+    trusted."""
+    if not blob:
+        return None
+    blob = bytes(blob)
+    signature, data = blob[:_DIGEST_SIZE], blob[_DIGEST_SIZE:]
+    expected = salted_hmac(_SIGNATURE, data, algorithm="sha256").digest()
+    if not hmac.compare_digest(signature, expected):
+        return None
+    kept_format, headers, rows = pickle.loads(data)  # noqa: S301 - signed: stored by Kontor
+    if kept_format != KEPT_FORMAT:
+        return None
+    return headers, [
+        RowOutcome(
+            line=line,
+            cells=cells or [],
+            values=values,
+            errors=[CellError(*error) for error in errors],
+            status=status,
+            duplicate_of=duplicate_of,
+        )
+        for line, cells, values, errors, status, duplicate_of in rows
+    ]
 
 
 def auto_mapping(

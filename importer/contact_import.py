@@ -116,14 +116,8 @@ def _check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
                 row.fail(columns[f"{prefix}_postal_code"].label, code, " ".join(messages))
 
 
-def check(
-    parsed: ParsedFile,
-    mapping: Sequence[str],
-    *,
-    organization: Organization,
-    target: str,
-    on_duplicate: str,
-) -> CheckResult:
+def check_file(parsed: ParsedFile, mapping: Sequence[str], *, target: str) -> list[RowOutcome]:
+    """The file's part of the check: what the rows are, whatever the database holds."""
     columns = columns_for(target)
     by_key = {c.key: c for c in columns}
     rows = parse_rows(parsed, mapping, columns)
@@ -132,12 +126,27 @@ def check(
             _check_row(row, by_key)
     field = number_field(target)
     flag_duplicates_in_file(rows, field, by_key[field].label)
+    return rows
 
+
+def check_database(
+    rows: list[RowOutcome],
+    mapping: Sequence[str],
+    *,
+    organization: Organization,
+    target: str,
+    on_duplicate: str,
+) -> CheckResult:
+    """The database's part: which rows are new, which update or repeat an existing contact."""
+    by_key = {c.key: c for c in columns_for(target)}
+    field = number_field(target)
     numbers = [row.values[field] for row in rows if row.is_valid and row.values.get(field)]
     existing = (
         {
             getattr(c, field): c
-            for c in Contact.objects.filter(organization=organization, **{f"{field}__in": numbers})
+            for c in Contact.objects.filter(
+                organization=organization, **{f"{field}__in": bulk.one_of(numbers)}
+            )
         }
         if numbers
         else {}
@@ -270,7 +279,9 @@ def write(
                 contact[field] = number
         ids += _insert(without_number, by=by, now=now)
     bulk.insert_rows(
-        ImportedRecord, [{"run_id": run.pk, "object_id": pk, "updated_at": now} for pk in ids]
+        ImportedRecord,
+        [{"run_id": run.pk, "object_id": pk, "updated_at": now} for pk in ids],
+        return_ids=False,
     )
     _update([row for row in result.rows if row.status == "update"], by=by)
 
@@ -291,9 +302,9 @@ def _insert(built: list, *, by: User | None, now) -> list[int]:
         profiles += [{"contact_id": pk, "kind": k, "value": v} for k, v in row_profiles]
         if note:
             notes.append({"contact_id": pk, "text": note, "author_id": author})
-    bulk.insert_rows(ContactPerson, persons, now=now)
-    bulk.insert_rows(WebProfile, profiles, now=now)
-    bulk.insert_rows(Note, notes, now=now)
+    bulk.insert_rows(ContactPerson, persons, now=now, return_ids=False)
+    bulk.insert_rows(WebProfile, profiles, now=now, return_ids=False)
+    bulk.insert_rows(Note, notes, now=now, return_ids=False)
     return ids
 
 

@@ -50,6 +50,10 @@ class ImportRun(models.Model):
     on_duplicate = models.CharField(
         max_length=10, choices=OnDuplicate.choices, default=OnDuplicate.UPDATE
     )
+    # The rows as the file alone makes them (parsed and checked, see services.check), kept from
+    # the preview for the import, with what they were checked for; dropped with the file.
+    checked_rows = models.BinaryField(null=True, blank=True, editable=False)
+    checked_for = models.CharField(max_length=64, blank=True, editable=False)
     counts = models.JSONField(default=dict, blank=True)
     failed_rows = models.BinaryField(null=True, blank=True, editable=False)
 

@@ -70,21 +70,27 @@ def _check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
             )
 
 
-def check(
-    parsed: ParsedFile,
-    mapping: Sequence[str],
-    *,
-    organization: Organization,
-    target: str,
-    on_duplicate: str,
-) -> CheckResult:
+def check_file(parsed: ParsedFile, mapping: Sequence[str], *, target: str) -> list[RowOutcome]:
+    """The file's part of the check: what the rows are, whatever the database holds."""
     by_key = {c.key: c for c in PRODUCT_COLUMNS}
     rows = parse_rows(parsed, mapping, PRODUCT_COLUMNS)
     for row in rows:
         if row.is_valid:
             _check_row(row, by_key)
     flag_duplicates_in_file(rows, "number", by_key["number"].label)
+    return rows
 
+
+def check_database(
+    rows: list[RowOutcome],
+    mapping: Sequence[str],
+    *,
+    organization: Organization,
+    target: str,
+    on_duplicate: str,
+) -> CheckResult:
+    """The database's part: which rows are new, which update or repeat an existing product."""
+    by_key = {c.key: c for c in PRODUCT_COLUMNS}
     numbers = [r.values["number"] for r in rows if r.is_valid and r.values.get("number")]
     names = [r.values["name"] for r in rows if r.is_valid and not r.values.get("number")]
     existing = Product.objects.filter(organization=organization)

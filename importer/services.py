@@ -6,19 +6,30 @@ Used by the import pages and by `manage.py import_csv`, so both behave the same.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 from collections.abc import Sequence
 from datetime import timedelta
 from types import ModuleType
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 
-from . import contact_import
-from .checking import CheckResult, auto_mapping, missing_required
+from . import bulk, contact_import
+from .checking import (
+    KEPT_FORMAT,
+    CheckResult,
+    RowOutcome,
+    auto_mapping,
+    keep_rows,
+    kept_rows,
+    missing_required,
+)
 from .columns import Column, normalize_header
 from .formulas import escape_formula
 from .models import ImportRun, OnDuplicate, SavedMapping, Target
@@ -57,7 +68,8 @@ def start_import(
 ) -> tuple[ImportRun, ParsedFile]:
     """Read the upload (or raise ImportFileError) and keep it as a draft import."""
     check_size(len(data))
-    parsed = read_csv(data, encoding=encoding, delimiter=delimiter)
+    with bulk.collector_paused():
+        parsed = read_csv(data, encoding=encoding, delimiter=delimiter)
     discard_abandoned(organization)
     run = ImportRun.objects.create(
         organization=organization,
@@ -106,21 +118,55 @@ def set_mapping(run: ImportRun, *, mapping: Sequence[str], on_duplicate: str) ->
     return missing_required(run.mapping, columns_for(run.target))
 
 
-def check(run: ImportRun, parsed: ParsedFile | None = None) -> CheckResult:
-    return handler(run.target).check(
-        parsed or parse(run),
-        run.mapping,
-        organization=run.organization,
-        target=run.target,
-        on_duplicate=run.on_duplicate,
-    )
+def checked_for(run: ImportRun) -> str:
+    """What the file's part of a check depends on: the reading, the columns, the language
+    of its messages and the checking rules' version."""
+    basis = [KEPT_FORMAT, run.target, run.encoding, run.delimiter, run.mapping, get_language()]
+    return hashlib.sha256(json.dumps(basis).encode()).hexdigest()
+
+
+def _file_rows(
+    run: ImportRun, parsed: ParsedFile | None, *, keep: bool
+) -> tuple[list[str], list[RowOutcome]]:
+    """The file's headers and its part of the check: kept from an earlier check of the same,
+    or done now (and kept, if `keep`)."""
+    key = checked_for(run)
+    kept = kept_rows(run.checked_rows) if run.checked_for == key else None
+    if kept is not None:
+        return kept
+    parsed = parsed or parse(run)
+    rows = handler(run.target).check_file(parsed, run.mapping, target=run.target)
+    if keep:
+        run.checked_rows, run.checked_for = keep_rows(parsed.headers, rows), key
+        ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.DRAFT).update(
+            checked_rows=run.checked_rows, checked_for=key
+        )
+    return parsed.headers, rows
+
+
+def check(run: ImportRun, parsed: ParsedFile | None = None, *, keep: bool = True) -> CheckResult:
+    """Check every row, write nothing: the preview (and `import_csv --dry-run`).
+
+    The file's part of the check is kept with a draft import (unless not to `keep`), so that
+    the import itself need not do it again.
+    """
+    with bulk.collector_paused():
+        _headers, rows = _file_rows(run, parsed, keep=keep and run.status == ImportRun.Status.DRAFT)
+        return handler(run.target).check_database(
+            rows,
+            run.mapping,
+            organization=run.organization,
+            target=run.target,
+            on_duplicate=run.on_duplicate,
+        )
 
 
 def commit(run: ImportRun, *, by: User | None) -> CheckResult:
     """Write every valid row in one transaction; invalid rows are kept for the error file."""
     for attempt in range(ATTEMPTS):
         try:
-            return _commit(run, by=by)
+            with bulk.collector_paused():
+                return _commit(run, by=by)
         except IntegrityError:
             # A contact saved through the form while the rows were checked took a number that
             # a row brings, or created the number sequence first: check again against what is
@@ -140,18 +186,29 @@ def _commit(run: ImportRun, *, by: User | None) -> CheckResult:
         # has its turn: two imports of the same file would otherwise both find a number free
         # and both insert it. NO KEY UPDATE still lets others insert rows that refer to it.
         Organization.objects.select_for_update(no_key=True).filter(pk=run.organization_id).get()
-        parsed = parse(locked)
-        result = check(run, parsed)
+        # The rows as the preview found them in the file (the file and the columns cannot
+        # have changed since: the run is locked), checked again against the database now.
+        locked.organization = run.organization
+        headers, rows = _file_rows(locked, None, keep=False)
+        result = handler(run.target).check_database(
+            rows,
+            locked.mapping,
+            organization=run.organization,
+            target=run.target,
+            on_duplicate=locked.on_duplicate,
+        )
         handler(run.target).write(
             result, run=run, organization=run.organization, target=run.target, by=by
         )
         run.status = ImportRun.Status.DONE
         run.finished_at = timezone.now()
         run.counts = result.counts
-        run.failed_rows = failed_rows_csv(parsed, result) if result.count("invalid") else None
-        run.file_data = None
+        if result.count("invalid"):
+            run.failed_rows = failed_rows_csv(headers, locked.delimiter, result)
+        run.file_data = run.checked_rows = None
+        run.checked_for = ""
         run.save()
-        remember_mapping(run, parsed.headers)
+        remember_mapping(run, headers)
     return result
 
 
@@ -166,11 +223,11 @@ def remember_mapping(run: ImportRun, headers: Sequence[str]) -> None:
     )
 
 
-def failed_rows_csv(parsed: ParsedFile, result: CheckResult) -> bytes:
+def failed_rows_csv(headers: Sequence[str], delimiter: str, result: CheckResult) -> bytes:
     """The invalid rows with their original cells and a column saying what is wrong."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=parsed.delimiter, lineterminator="\r\n")
-    writer.writerow([*parsed.headers, _("Error")])
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([*headers, _("Error")])
     for row in result.rows:
         if row.status != "invalid":
             continue
@@ -179,7 +236,7 @@ def failed_rows_csv(parsed: ParsedFile, result: CheckResult) -> bytes:
             for e in row.errors
         )
         # Exactly one cell per header, so that the reason stands in the error column.
-        width = len(parsed.headers)
+        width = len(headers)
         cells = (row.cells + [""] * width)[:width]
         writer.writerow([*(escape_formula(c) for c in cells), problems])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -200,7 +257,7 @@ def undo(run: ImportRun, *, by: User | None) -> tuple[int, list]:
 
 def discard(run: ImportRun) -> None:
     ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.DRAFT).update(
-        status=ImportRun.Status.DISCARDED, file_data=None
+        status=ImportRun.Status.DISCARDED, file_data=None, checked_rows=None, checked_for=""
     )
 
 
@@ -211,7 +268,9 @@ def discard_abandoned(organization: Organization | None = None) -> int:
     )
     if organization is not None:
         stale = stale.filter(organization=organization)
-    return stale.update(status=ImportRun.Status.DISCARDED, file_data=None)
+    return stale.update(
+        status=ImportRun.Status.DISCARDED, file_data=None, checked_rows=None, checked_for=""
+    )
 
 
 __all__ = [

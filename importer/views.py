@@ -34,9 +34,11 @@ def _target(target: str) -> str:
 
 
 def _start_page(request: HttpRequest, *, status: int = 200, **context) -> HttpResponse:
-    runs = request.organization.import_runs.select_related("created_by").exclude(
-        status=ImportRun.Status.DISCARDED
-    )[:20]
+    runs = (
+        request.organization.import_runs.select_related("created_by")
+        .exclude(status=ImportRun.Status.DISCARDED)
+        .defer("file_data", "checked_rows", "failed_rows")[:20]
+    )
     forms = {t: UploadForm() for t in Target.values}
     forms.update(context.pop("forms", {}))
     return render(
@@ -186,14 +188,13 @@ def reading(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.MEMBER, for_get=True)
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk, draft=True)
+    if services.set_mapping(run, mapping=run.mapping, on_duplicate=run.on_duplicate):
+        return redirect("importer:mapping", pk=run.pk)
     try:
-        parsed = services.parse(run)
+        result = services.check(run)
     except ImportFileError as error:
         messages.error(request, error.message)
         return redirect("importer:start")
-    if services.set_mapping(run, mapping=run.mapping, on_duplicate=run.on_duplicate):
-        return redirect("importer:mapping", pk=run.pk)
-    result = services.check(run, parsed)
     shown = [(i, c) for i, c in enumerate(result.columns) if c is not None]
     sample = [row for row in result.rows if row.status in ("new", "update", "unchanged")][
         :PREVIEW_ROWS

@@ -32,3 +32,27 @@ def test_a_taken_number_raises_django_s_integrity_error(acme):
     # error (e.g. from PostgreSQL's COPY) would end as a server error instead.
     with pytest.raises(IntegrityError), transaction.atomic():
         bulk.insert_rows(Contact, [{"organization_id": acme.pk, "customer_number": 10001}])
+
+
+def test_rows_numbered_by_the_database_and_reserved_ids_never_collide(acme):
+    plain = [{"organization_id": acme.pk, "company_name": f"Ohne {n}"} for n in range(3)]
+    with transaction.atomic():
+        assert bulk.insert_rows(Contact, plain, return_ids=False) == []
+        ids = bulk.insert_rows(Contact, [{"organization_id": acme.pk, "company_name": "Mit"}])
+        bulk.insert_rows(Contact, plain[:1], return_ids=False)
+    names = dict(Contact.objects.filter(organization=acme).values_list("pk", "company_name"))
+    assert len(names) == 5
+    assert names[ids[0]] == "Mit"
+    assert sorted(names.values()) == ["Mit", "Ohne 0", "Ohne 0", "Ohne 1", "Ohne 2"]
+
+
+def test_values_in_one_parameter_find_the_same_rows_as_a_list(acme):
+    ids = bulk.insert_rows(
+        Contact,
+        [{"organization_id": acme.pk, "customer_number": 10001 + n} for n in range(5)],
+    )
+    wanted = [10002, 10004, 99999]
+    found = Contact.objects.filter(customer_number__in=bulk.one_of(wanted))
+    assert sorted(c.pk for c in found) == [ids[1], ids[3]]
+    names = Contact.objects.filter(company_name__in=bulk.one_of(["", "x"])).count()
+    assert names == 5

@@ -73,7 +73,7 @@ class Command(BaseCommand):
         run.on_duplicate = options["on_duplicate"]
         run.save(update_fields=["on_duplicate"])
         if options["dry_run"]:
-            result = services.check(run, parsed)
+            result = services.check(run, parsed, keep=False)
             services.discard(run)
         else:
             result = services.commit(run, by=None)
@@ -92,4 +92,6 @@ class Command(BaseCommand):
         if options["errors_to"]:
             from importer.services import failed_rows_csv
 
-            Path(options["errors_to"]).write_bytes(failed_rows_csv(parsed, result))
+            Path(options["errors_to"]).write_bytes(
+                failed_rows_csv(parsed.headers, parsed.delimiter, result)
+            )
