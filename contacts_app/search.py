@@ -108,7 +108,7 @@ def phone_search_forms(value: str) -> list[str]:
     digits = phone_digits(value)
     key = phone_key(value, digits)
     written = value.lower()
-    if key == digits or key == written:
+    if key in (digits, written):
         return [written, digits]
     return [written, digits, key]
 
