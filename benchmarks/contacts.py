@@ -104,6 +104,7 @@ def sample_queries(organization) -> list[tuple[str, str]]:
     phone = phone_key(company.phone_business)[-7:-1]
     return [
         ("list page", ""),
+        ("2-letter name start", person.last_name[:2]),
         ("4-letter name fragment", person.last_name[:4]),
         ("e-mail fragment", email),
         ("customer number", str(company.customer_number)),
