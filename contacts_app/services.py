@@ -50,6 +50,9 @@ def allocate_numbers(*, organization: Organization, role: str, count: int = 1) -
     Must run inside a transaction: the sequence row stays locked until it commits.
     """
     field, (low, high) = NUMBER_RANGES[role]
+    # An import holds this lock while it checks and writes its rows (which bring numbers of
+    # their own): handing out a number meanwhile would take one of them, so wait for it.
+    Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk).first()
     sequence = (
         NumberSequence.objects.select_for_update()
         .filter(organization=organization, role=role)

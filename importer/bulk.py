@@ -182,12 +182,15 @@ def insert_rows(
     return ids
 
 
-def insert(objs: Sequence[models.Model]) -> None:
-    """INSERT model instances (all of one model) and give each its primary key."""
+def insert(objs: Sequence[models.Model], *, now: datetime | None = None) -> None:
+    """INSERT model instances (all of one model) and give each its primary key.
+
+    Fields with auto_now or auto_now_add get `now` (the current time if not given).
+    """
     if not objs:
         return
     model = type(objs[0])
-    now = timezone.now()
+    now = now or timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
@@ -27,7 +27,7 @@ from contacts_app.services import (
 from . import bulk
 from .checking import CheckResult, RowOutcome, flag_duplicates_in_file, parse_rows
 from .columns import CUSTOMER_COLUMNS, SUPPLIER_COLUMNS, Column
-from .models import ImportedRecord, ImportRun, OnDuplicate, Target
+from .models import ImportRun, OnDuplicate, Target
 from .reading import ImportFileError, ParsedFile
 
 PERSON_FIELDS = (
@@ -242,12 +242,13 @@ def _build(row: RowOutcome, *, organization: Organization, target: str, by: User
 def write(
     result: CheckResult,
     *,
-    run: ImportRun,
     organization: Organization,
     target: str,
     by: User | None,
-) -> None:
-    """Create and update what the check allows; must run inside transaction.atomic()."""
+    now: datetime,
+) -> list[int]:
+    """Create and update what the check allows, as changed at `now`; return the ids of the
+    contacts created. Must run inside transaction.atomic()."""
     field = number_field(target)
     role = (
         NumberSequence.Role.CUSTOMER if target == Target.CUSTOMERS else NumberSequence.Role.SUPPLIER
@@ -259,7 +260,6 @@ def write(
     # others skip them.
     with_number = [b for b in built if b[0].get(field)]
     without_number = [b for b in built if not b[0].get(field)]
-    now = timezone.now()
     with indexed_in_bulk():
         ids = _insert(with_number, by=by, now=now)
         if without_number:
@@ -278,12 +278,8 @@ def write(
             for (contact, *_rest), number in zip(without_number, numbers, strict=True):
                 contact[field] = number
         ids += _insert(without_number, by=by, now=now)
-    bulk.insert_rows(
-        ImportedRecord,
-        [{"run_id": run.pk, "object_id": pk, "updated_at": now} for pk in ids],
-        return_ids=False,
-    )
-    _update([row for row in result.rows if row.status == "update"], by=by)
+    _update([row for row in result.rows if row.status == "update"], by=by, now=now)
+    return ids
 
 
 def _insert(built: list, *, by: User | None, now) -> list[int]:
@@ -308,7 +304,7 @@ def _insert(built: list, *, by: User | None, now) -> list[int]:
     return ids
 
 
-def _update(rows: list[RowOutcome], *, by: User | None) -> None:
+def _update(rows: list[RowOutcome], *, by: User | None, now: datetime) -> None:
     if not rows:
         return
     contacts = [row.existing for row in rows]
@@ -318,7 +314,6 @@ def _update(rows: list[RowOutcome], *, by: User | None) -> None:
         persons_by_contact[person.contact_id].append(person)
     new_persons, new_profiles, new_notes = [], [], []
     changed_fields: set[str] = set()
-    now = timezone.now()
     for row in rows:
         contact = row.existing
         fields, *_ = _split(row.values)
@@ -361,19 +356,17 @@ def _update(rows: list[RowOutcome], *, by: User | None) -> None:
 
 def undo(run: ImportRun) -> tuple[int, list[Contact]]:
     """Delete what `run` created and nobody changed since; return (deleted, kept)."""
-    records = {r.object_id: r.updated_at for r in run.records.all()}
-    contacts = list(
-        Contact.objects.filter(
-            organization=run.organization, pk__in=run.records.values("object_id")
-        ).order_by("sort_name")
-    )
+    created = run.created_among(Contact.objects.filter(organization=run.organization))
+    contacts = list(created.order_by("sort_name"))
     # A note written after the import counts as a change too: deleting would lose it.
     annotated = set(
-        Note.objects.filter(
-            contact__in=run.records.values("object_id"), created_at__gt=run.finished_at
-        ).values_list("contact_id", flat=True)
+        Note.objects.filter(contact__in=created, created_at__gt=run.finished_at).values_list(
+            "contact_id", flat=True
+        )
     )
-    untouched = [c.pk for c in contacts if c.updated_at == records[c.pk] and c.pk not in annotated]
+    untouched = [
+        c.pk for c in contacts if c.updated_at == run.finished_at and c.pk not in annotated
+    ]
     kept = [c for c in contacts if c.pk not in set(untouched)]
-    Contact.objects.filter(pk__in=untouched).delete()
+    Contact.objects.filter(pk__in=bulk.one_of(untouched)).delete()
     return len(untouched), kept

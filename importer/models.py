@@ -55,6 +55,10 @@ class ImportRun(models.Model):
     checked_rows = models.BinaryField(null=True, blank=True, editable=False)
     checked_for = models.CharField(max_length=64, blank=True, editable=False)
     counts = models.JSONField(default=dict, blank=True)
+    # What the import created, as [first id, last id] ranges (ids run on; a row each would be
+    # thousands of rows more to write); with `finished_at`, also the time they were written,
+    # an undo tells what nobody has changed since.
+    created_ids = models.JSONField(default=list, blank=True, editable=False)
     failed_rows = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -63,6 +67,22 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_target_display()})"
+
+    def created(self) -> set[int]:
+        """The ids of the records the import created."""
+        return {pk for first, last in self.created_ids for pk in range(first, last + 1)}
+
+    def created_among(self, records: models.QuerySet) -> models.QuerySet:
+        """Those of `records` (of this import's target) that the import created."""
+        from .bulk import one_of
+
+        if not self.created_ids:
+            return records.none()
+        lowest = min(first for first, _last in self.created_ids)
+        highest = max(last for _first, last in self.created_ids)
+        ids = self.created()
+        candidates = records.filter(pk__range=(lowest, highest)).values_list("pk", flat=True)
+        return records.filter(pk__in=one_of([pk for pk in candidates if pk in ids]))
 
 
 class SavedMapping(models.Model):
@@ -84,16 +104,12 @@ class SavedMapping(models.Model):
         return f"{self.organization} {self.target}"
 
 
-class ImportedRecord(models.Model):
-    """A record an import created, with its change time then, so that an undo can tell
-    whether anybody has touched it since."""
-
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="records")
-    object_id = models.PositiveBigIntegerField()
-    updated_at = models.DateTimeField()
-
-    class Meta:
-        indexes = [models.Index(fields=["run", "object_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.run_id}:{self.object_id}"
+def id_ranges(ids: list[int]) -> list[list[int]]:
+    """Ids as [first, last] ranges of consecutive ones: [1, 2, 3, 7] → [[1, 3], [7, 7]]."""
+    ranges: list[list[int]] = []
+    for pk in sorted(ids):
+        if ranges and pk == ranges[-1][1] + 1:
+            ranges[-1][1] = pk
+        else:
+            ranges.append([pk, pk])
+    return ranges

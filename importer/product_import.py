@@ -7,10 +7,10 @@ among the products without a number, so that importing the same list twice creat
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from .checking import CheckResult, RowOutcome, flag_duplicates_in_file, parse_ro
 from .columns import PRODUCT_COLUMNS, Column
 from .documents import write_csv
 from .exporting import cell
-from .models import ImportedRecord, ImportRun, OnDuplicate
+from .models import ImportRun, OnDuplicate
 from .reading import ParsedFile
 
 FIELDS = ("kind", "number", "gtin", "name", "description", "internal_note", "unit", "tax_rate")
@@ -144,20 +144,20 @@ def _apply(product: Product, values: dict[str, Any]) -> None:
 def write(
     result: CheckResult,
     *,
-    run: ImportRun,
     organization: Organization,
     target: str,
     by: User | None,
-) -> None:
+    now: datetime,
+) -> list[int]:
+    """Create and update what the check allows, as changed at `now`; return the ids of the
+    products created. Must run inside transaction.atomic()."""
     new = [
         build_product(organization=organization, data=_data(row.values), by=by)
         for row in result.rows
         if row.status == "new"
     ]
-    bulk.insert(new)
-    bulk.insert([ImportedRecord(run=run, object_id=p.pk, updated_at=p.updated_at) for p in new])
+    bulk.insert(new, now=now)
     updates = [row for row in result.rows if row.status == "update"]
-    now = timezone.now()
     for row in updates:
         _apply(row.existing, row.values)
         row.existing.updated_by = by
@@ -176,18 +176,16 @@ def write(
             ],
             batch_size=BATCH,
         )
+    return [product.pk for product in new]
 
 
 def undo(run: ImportRun) -> tuple[int, list[Product]]:
-    records = {r.object_id: r.updated_at for r in run.records.all()}
-    products = list(
-        Product.objects.filter(
-            organization=run.organization, pk__in=run.records.values("object_id")
-        ).order_by("name")
-    )
-    untouched = [p.pk for p in products if p.updated_at == records[p.pk]]
-    kept = [p for p in products if p.updated_at != records[p.pk]]
-    Product.objects.filter(pk__in=untouched).delete()
+    """Delete what `run` created and nobody changed since; return (deleted, kept)."""
+    created = run.created_among(Product.objects.filter(organization=run.organization))
+    products = list(created.order_by("name"))
+    untouched = [p.pk for p in products if p.updated_at == run.finished_at]
+    kept = [p for p in products if p.updated_at != run.finished_at]
+    Product.objects.filter(pk__in=bulk.one_of(untouched)).delete()
     return len(untouched), kept
 
 

@@ -32,7 +32,7 @@ from .checking import (
 )
 from .columns import Column, normalize_header
 from .formulas import escape_formula
-from .models import ImportRun, OnDuplicate, SavedMapping, Target
+from .models import ImportRun, OnDuplicate, SavedMapping, Target, id_ranges
 from .reading import ImportFileError, ParsedFile, check_size, read_csv
 
 ABANDONED_AFTER = timedelta(days=1)
@@ -168,9 +168,10 @@ def commit(run: ImportRun, *, by: User | None) -> CheckResult:
             with bulk.collector_paused():
                 return _commit(run, by=by)
         except IntegrityError:
-            # A contact saved through the form while the rows were checked took a number that
-            # a row brings, or created the number sequence first: check again against what is
-            # there now. (Imports among themselves wait for each other, see _commit.)
+            # A contact saved through the form with a number typed in took a number that a
+            # row brings, or created the number sequence first: check again against what is
+            # there now. (Imports, and numbers handed out automatically, wait for an import
+            # to finish, see _commit.)
             if attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
@@ -184,7 +185,8 @@ def _commit(run: ImportRun, *, by: User | None) -> CheckResult:
             raise ImportFileError(_("This file has already been imported."), code="done")
         # One import per organization writes at a time, and it checks the rows only once it
         # has its turn: two imports of the same file would otherwise both find a number free
-        # and both insert it. NO KEY UPDATE still lets others insert rows that refer to it.
+        # and both insert it. Numbers handed out to new contacts wait for it too
+        # (allocate_numbers). NO KEY UPDATE still lets others insert rows that refer to it.
         Organization.objects.select_for_update(no_key=True).filter(pk=run.organization_id).get()
         # The rows as the preview found them in the file (the file and the columns cannot
         # have changed since: the run is locked), checked again against the database now.
@@ -197,11 +199,13 @@ def _commit(run: ImportRun, *, by: User | None) -> CheckResult:
             target=run.target,
             on_duplicate=locked.on_duplicate,
         )
-        handler(run.target).write(
-            result, run=run, organization=run.organization, target=run.target, by=by
+        now = timezone.now()
+        created = handler(run.target).write(
+            result, organization=run.organization, target=run.target, by=by, now=now
         )
+        run.created_ids = id_ranges(created)
         run.status = ImportRun.Status.DONE
-        run.finished_at = timezone.now()
+        run.finished_at = now
         run.counts = result.counts
         if result.count("invalid"):
             run.failed_rows = failed_rows_csv(headers, locked.delimiter, result)
