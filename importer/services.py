@@ -179,8 +179,9 @@ def commit(run: ImportRun, *, by: User | None) -> CheckResult:
 
 def _commit(run: ImportRun, *, by: User | None) -> CheckResult:
     with transaction.atomic():
-        # Lock the run so that a double click does not import the file twice.
-        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        # Lock the run so that a double click does not import the file twice. The file itself
+        # is read only if the preview's check is not there to start from.
+        locked = ImportRun.objects.select_for_update().defer("file_data").get(pk=run.pk)
         if locked.status == ImportRun.Status.DONE:
             raise ImportFileError(_("This file has already been imported."), code="done")
         # One import per organization writes at a time, and it checks the rows only once it
