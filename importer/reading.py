@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 import chardet
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -91,16 +92,16 @@ class ParsedFile:
 # ---------------------------------------------------------------------------------------------
 # Encodings
 
-ENCODING_CHOICES: list[tuple[str, str]] = [
+ENCODING_CHOICES: list[tuple[str, str | Promise]] = [
     ("utf-8", "UTF-8"),
     ("utf-8-sig", "UTF-8 (BOM)"),
-    ("cp1252", "Windows-1252 (Western European)"),
+    ("cp1252", format_lazy("Windows-1252 ({})", _("Western European"))),
     ("iso8859-15", "ISO-8859-15 (Latin-9)"),
     ("iso8859-1", "ISO-8859-1 (Latin-1)"),
-    ("cp1250", "Windows-1250 (Central European)"),
+    ("cp1250", format_lazy("Windows-1250 ({})", _("Central European"))),
     ("iso8859-2", "ISO-8859-2 (Latin-2)"),
-    ("cp1251", "Windows-1251 (Cyrillic)"),
-    ("cp1254", "Windows-1254 (Turkish)"),
+    ("cp1251", format_lazy("Windows-1251 ({})", _("Cyrillic"))),
+    ("cp1254", format_lazy("Windows-1254 ({})", _("Turkish"))),
     ("utf-16-le", "UTF-16 LE"),
     ("utf-16-be", "UTF-16 BE"),
     ("mac-roman", "Mac Roman"),
@@ -159,10 +160,10 @@ def encoding_label(encoding: str) -> str:
         name = codecs.lookup(encoding).name
     except LookupError:
         return encoding
-    return _LABELS.get(name, name.upper())
+    return str(_LABELS.get(name, name.upper()))
 
 
-def encoding_choices(current: str | None = None) -> list[tuple[str, str]]:
+def encoding_choices(current: str | None = None) -> list[tuple[str, str | Promise]]:
     """ENCODING_CHOICES, plus `current` if detection picked one that is not among them."""
     choices = list(ENCODING_CHOICES)
     if current and current not in _LABELS:

@@ -237,7 +237,8 @@ def failed_rows_csv(headers: Sequence[str], delimiter: str, result: CheckResult)
         if row.status != "invalid":
             continue
         problems = "; ".join(
-            f"{_('line')} {e.line}: {e.column + ': ' if e.column else ''}{e.message}"
+            _("line %(line)s: %(problem)s")
+            % {"line": e.line, "problem": f"{e.column}: {e.message}" if e.column else e.message}
             for e in row.errors
         )
         # Exactly one cell per header, so that the reason stands in the error column.

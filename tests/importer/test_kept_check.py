@@ -107,3 +107,16 @@ def test_stored_rows_that_were_tampered_with_are_not_trusted(acme):
         10001,
         10002,
     }
+
+
+def test_the_error_file_of_a_german_import_is_german_throughout(acme):
+    run = start(acme)
+    preview(run)
+    commit(run, language="de")
+    run.refresh_from_db()
+    failed = run.failed_rows.decode("utf-8-sig").splitlines()
+    assert failed[0].endswith(";Fehler")
+    assert any(
+        "Zeile 5: Kundennummer: Dieselbe Nummer steht bereits in Zeile 2" in line for line in failed
+    )
+    assert not any("line " in line for line in failed)

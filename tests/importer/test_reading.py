@@ -625,3 +625,14 @@ def test_random_text_with_a_chosen_encoding_and_delimiter_never_raises_otherwise
         read_csv(text.encode("utf-8"), encoding=codec, delimiter=",")
     except ImportFileError as error:
         assert error.message
+
+
+def test_encoding_names_are_in_the_user_s_language():
+    from django.utils import translation
+
+    from importer.reading import encoding_label
+
+    with translation.override("de"):
+        assert encoding_label("cp1252") == "Windows-1252 (Westeuropäisch)"
+    with translation.override("en"):
+        assert encoding_label("windows-1252") == "Windows-1252 (Western European)"
