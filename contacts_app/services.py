@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
+from django.utils import timezone
 
 from accounts.models import Organization, User
 
@@ -230,6 +231,13 @@ def update_contact(
 ) -> Contact:
     """Save changes unless someone saved the contact since `expected_version` was read."""
     with transaction.atomic():
+        if _needs_a_number(contact, data):
+            # Numbers are handed out under the organization's lock (see allocate_numbers), which
+            # an import takes before it locks contacts: take it first here too, or an import
+            # updating this contact meanwhile would wait for us while we wait for it.
+            Organization.objects.select_for_update(no_key=True).filter(
+                pk=contact.organization_id
+            ).first()
         current = Contact.objects.select_for_update().get(pk=contact.pk)
         if current.version != expected_version:
             raise ContactChanged(Contact.objects.select_related("updated_by").get(pk=contact.pk))
@@ -244,11 +252,21 @@ def update_contact(
     return current
 
 
+def _needs_a_number(contact: Contact, data: Mapping[str, Any]) -> bool:
+    """Whether saving `data` gives the contact a role it has no number for."""
+    return any(
+        data.get(role, getattr(contact, role)) and not (data.get(field) or getattr(contact, field))
+        for role, field in (("is_customer", "customer_number"), ("is_supplier", "supplier_number"))
+    )
+
+
 def set_archived(*, contact: Contact, archived: bool, by: User | None) -> None:
-    contact.archived = archived
-    contact.updated_by = by
-    contact.version += 1
-    contact.save(update_fields=["archived", "updated_by", "updated_at", "version"])
+    # The version is counted up in the database: an edit saved since `contact` was read must
+    # count too, or a form opened after that edit would not learn of the archiving.
+    Contact.objects.filter(pk=contact.pk).update(
+        archived=archived, updated_by=by, updated_at=timezone.now(), version=F("version") + 1
+    )
+    contact.refresh_from_db(fields=["archived", "updated_by", "updated_at", "version"])
 
 
 def delete_contact(*, contact: Contact) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import partial
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from contacts_app.models import Contact
 from importer.models import ImportRun
-from tests.contacts.conftest import contact_post_data
+from tests.contacts.conftest import contact_post_data, make_company
 
 from .conftest import browser_for, run_together, tabs_of
 
@@ -108,3 +109,42 @@ def test_an_import_and_contacts_saved_through_the_form_at_once_share_no_number(a
     # row, exactly as if it had been saved a minute earlier; none is lost or doubled.
     assert contacts.count() == rows + len(saved) - run.counts["update"]
     assert all(colleague.get(r["Location"]).status_code == 200 for r in saved)
+
+
+def test_a_customer_made_a_supplier_while_an_import_updates_it(acme, alice, bob):
+    # bob gives a customer the supplier role (which hands out a supplier number) while alice's
+    # import updates the same customer: each waits for the other's locks in the same order,
+    # so neither ends in an error page.
+    contact = make_company(acme, "Alt GmbH", billing_city="Bonn", by=bob)
+    importer = browser_for(alice)
+    run = prepared_import(
+        importer, customers_csv(numbered=True, first=contact.customer_number, rows=2000)
+    )
+    editor = browser_for(bob)
+    url = reverse("contacts:edit", args=[contact.pk])
+    assert editor.get(url).status_code == 200
+    edit = contact_post_data(
+        version=1, company_name="Alt GmbH", billing_city="Bonn", is_supplier=True
+    )
+
+    def save_a_moment_later():
+        # The import locks the organization at once and updates this customer only after
+        # writing its new rows: 50 ms on, bob's save falls in between.
+        time.sleep(0.05)
+        return editor.post(url, edit, headers={"accept-language": "en"})
+
+    imported, edited = run_together(
+        partial(importer.post, f"/import/runs/{run.pk}/confirm/"), save_a_moment_later
+    )
+
+    assert imported.status_code == 302
+    assert edited.status_code in (200, 302)
+    run.refresh_from_db()
+    assert (run.counts["new"], run.counts["update"]) == (1999, 1)
+    contact.refresh_from_db()
+    assert contact.company_name == "Importierte 0000 GmbH"
+    if edited.status_code == 302:  # bob saved first; the import then changed the name
+        assert contact.is_supplier and contact.supplier_number
+    else:  # the import came first: bob is told and keeps what he typed
+        assert "Not saved: this contact was changed by" in edited.text
+        assert not contact.is_supplier

@@ -111,3 +111,19 @@ def test_it_keeps_the_contact_persons_typed_into_a_refused_form(acme, alice, bob
     )
     assert 'value="Ansprechpartnerin"' in refused.text
     assert not contact.persons.exists()
+
+
+def test_archiving_from_a_stale_page_still_counts_as_a_change(acme, alice, bob, alice_client):
+    contact = make_company(acme, "Spät GmbH", by=alice)
+    archived_from = Contact.objects.get(pk=contact.pk)  # bob's page, opened at version 1
+    services.update_contact(
+        contact=contact, data={"billing_city": "Jena"}, by=alice, expected_version=1
+    )  # alice saves: version 2; she opens the form again
+    services.set_archived(contact=archived_from, archived=True, by=bob)
+    assert archived_from.version == 3
+
+    url = reverse("contacts:edit", args=[contact.pk])
+    refused = alice_client.post(url, edit_data(contact, 2, company_name="Neu GmbH"), headers=EN)
+    assert "changed by Bob Member at" in refused.text
+    contact.refresh_from_db()
+    assert (contact.company_name, contact.archived, contact.version) == ("Spät GmbH", True, 3)
