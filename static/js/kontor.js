@@ -11,6 +11,27 @@
     }
   });
 
+  // A form that posts and leaves the page is sent once: a double click on "Import now" or
+  // "Join" would otherwise send it twice, and the page shown would be the second answer
+  // ("already imported"). Forms that htmx sends stay on the page and may be sent again.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || (form.method || "").toLowerCase() !== "post") return;
+    if (form.matches("[hx-post], [hx-get], [hx-put], [hx-patch], [hx-delete]")) return;
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = "1";
+  });
+  // Back to a page from the browser's cache: its forms may be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-sent]").forEach(function (form) {
+      delete form.dataset.sent;
+    });
+  });
+
   // "/" focuses the page's search box, unless the user is typing somewhere.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;

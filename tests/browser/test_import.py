@@ -154,3 +154,36 @@ def test_the_column_page_fits_a_phone(live_server, new_page, screenshot, bob, ac
     screenshot(phone, "import-03-columns-phone")
     screenshot(phone, "import-03-columns-phone-first-screen", full_page=False)
     assert_fits_the_viewport(phone)
+
+
+def test_a_second_click_on_import_imports_once_and_shows_the_result(
+    live_server, page, screenshot, bob, acme, tmp_path
+):
+    path = tmp_path / "kunden.csv"
+    # Enough rows that the import takes a moment: time for an impatient second click.
+    rows = "".join(f"Doppelklick {n} GmbH;Köln\r\n" for n in range(3000))
+    path.write_bytes(f"Firmenname;Ort\r\n{rows}".encode())
+    log_in(page, live_server, bob)
+    page.goto(f"{live_server.url}/import/")
+    upload_customers(page, path)
+    page.get_by_role("button", name="Check the data").click()
+    expect(page).to_have_url(re.compile(r"/import/runs/\d+/preview/$"))
+
+    posted = []
+    page.on(
+        "request",
+        lambda r: posted.append(r.url) if r.method == "POST" and "/confirm/" in r.url else None,
+    )
+    button = page.get_by_role("button", name="Import now (3000 new, 0 updated)")
+    # A click, and another while the page still waits for the answer.
+    button.evaluate("b => { b.click(); setTimeout(() => b.click(), 40); }")
+
+    expect(page).to_have_url(re.compile(r"/import/runs/\d+/$"))
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Import finished: 3000 new, 0 updated, 0 rows not imported."
+    )
+    expect(page.get_by_text("already been imported")).to_have_count(0)
+    screenshot(page, "import-08-double-click")
+    assert len(posted) == 1, posted
+    numbers = Contact.objects.filter(organization=acme).values_list("customer_number", flat=True)
+    assert len(numbers) == len(set(numbers)) == 3000
