@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import pickle
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -214,6 +214,25 @@ def parse_rows(parsed: ParsedFile, mapping: Sequence[str], columns: Sequence[Col
             if column.key not in values and not any(e.column == column.label for e in row.errors):
                 row.fail(column.label, "", _("This column is required."))
     return outcomes
+
+
+def check_file_rows(
+    parsed: ParsedFile,
+    mapping: Sequence[str],
+    columns: Sequence[Column],
+    *,
+    check_row: Callable[[RowOutcome, dict[str, Column]], None],
+    number_key: str,
+) -> list[RowOutcome]:
+    """The file's part of a check, for any target: every cell parsed, every row that parsed
+    checked by `check_row`, and rows repeating another's number (`number_key`) flagged."""
+    by_key = {column.key: column for column in columns}
+    rows = parse_rows(parsed, mapping, columns)
+    for row in rows:
+        if row.is_valid:
+            check_row(row, by_key)
+    flag_duplicates_in_file(rows, number_key, by_key[number_key].label)
+    return rows
 
 
 def flag_duplicates_in_file(rows: Sequence[RowOutcome], key: str, label: str) -> None:

@@ -25,7 +25,7 @@ from contacts_app.services import (
 )
 
 from . import bulk
-from .checking import CheckResult, RowOutcome, flag_duplicates_in_file, parse_rows
+from .checking import CheckResult, RowOutcome, check_file_rows
 from .columns import CUSTOMER_COLUMNS, SUPPLIER_COLUMNS, Column
 from .models import ImportRun, OnDuplicate, Target
 from .reading import ImportFileError, ParsedFile
@@ -118,15 +118,9 @@ def _check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
 
 def check_file(parsed: ParsedFile, mapping: Sequence[str], *, target: str) -> list[RowOutcome]:
     """The file's part of the check: what the rows are, whatever the database holds."""
-    columns = columns_for(target)
-    by_key = {c.key: c for c in columns}
-    rows = parse_rows(parsed, mapping, columns)
-    for row in rows:
-        if row.is_valid:
-            _check_row(row, by_key)
-    field = number_field(target)
-    flag_duplicates_in_file(rows, field, by_key[field].label)
-    return rows
+    return check_file_rows(
+        parsed, mapping, columns_for(target), check_row=_check_row, number_key=number_field(target)
+    )
 
 
 def check_database(

@@ -19,7 +19,7 @@ from products.models import Product
 from products.services import build_product, compute_prices, refresh_derived_fields
 
 from . import bulk
-from .checking import CheckResult, RowOutcome, flag_duplicates_in_file, parse_rows
+from .checking import CheckResult, RowOutcome, check_file_rows
 from .columns import PRODUCT_COLUMNS, Column
 from .documents import write_csv
 from .exporting import cell
@@ -72,13 +72,9 @@ def _check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
 
 def check_file(parsed: ParsedFile, mapping: Sequence[str], *, target: str) -> list[RowOutcome]:
     """The file's part of the check: what the rows are, whatever the database holds."""
-    by_key = {c.key: c for c in PRODUCT_COLUMNS}
-    rows = parse_rows(parsed, mapping, PRODUCT_COLUMNS)
-    for row in rows:
-        if row.is_valid:
-            _check_row(row, by_key)
-    flag_duplicates_in_file(rows, "number", by_key["number"].label)
-    return rows
+    return check_file_rows(
+        parsed, mapping, PRODUCT_COLUMNS, check_row=_check_row, number_key="number"
+    )
 
 
 def check_database(
