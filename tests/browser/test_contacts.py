@@ -143,6 +143,8 @@ def test_alice_creates_finds_annotates_and_downloads_a_company(
     # Search: typing part of a contact person's name narrows the list without a reload.
     page.get_by_role("link", name="Contacts", exact=True).first.click()
     expect(page.get_by_test_id("result-count")).to_have_text("5 contacts")
+    # The page's scripts are deferred: they listen once the document is parsed.
+    page.wait_for_load_state("domcontentloaded")
     page.evaluate("window.kontorNotReloaded = true")
     page.keyboard.press("/")
     search = page.get_by_role("searchbox")
@@ -168,6 +170,7 @@ def test_alice_creates_finds_annotates_and_downloads_a_company(
     # A note, added without a reload.
     page.get_by_role("link", name="Nordlicht Handel GmbH").click()
     expect(page.get_by_test_id("notes")).to_contain_text("No notes yet.")
+    page.wait_for_load_state("domcontentloaded")  # htmx (deferred) sends the note form
     page.evaluate("window.kontorNotReloaded = true")
     page.get_by_label(label("Note")).fill("Wants the spring catalogue.\nCall Jana after 10.")
     page.get_by_role("button", name="Add note").click()

@@ -106,6 +106,7 @@ def test_bob_imports_the_lexoffice_export_and_finds_a_customer(
     # Searching finds an imported customer with umlauts, without a reload.
     page.locator("#main-nav").get_by_role("link", name="Contacts", exact=True).click()
     expect(page.get_by_test_id("result-count")).to_have_text("300 contacts")
+    page.wait_for_load_state("domcontentloaded")  # htmx (deferred) sends what is typed
     page.evaluate("window.kontorNotReloaded = true")
     search = page.get_by_role("searchbox")
     search.click()
