@@ -153,19 +153,22 @@ def insert_rows(
         objs = [model(**{**defaults, **row}) for row in rows]
         model.objects.bulk_create(objs)
         return [obj.pk for obj in objs]
-    ids = reserve_ids(model, len(rows)) if return_ids else []
     take = itemgetter(*(f.attname for f in fields))
-    first = 1 if return_ids else 0  # the id's cell comes first
-    converted = [(i, _converter(f)) for i, f in enumerate(fields, start=first) if not _is_plain(f)]
-    values = []
-    for pk, row in zip(ids or range(len(rows)), rows, strict=True):
-        cells = [pk, *take({**defaults, **row})] if return_ids else list(take({**defaults, **row}))
+    values = [list(take({**defaults, **row})) for row in rows]
+    ids: list[int] = []
+    if return_ids:
+        ids = reserve_ids(model, len(rows))
+        values = [[pk, *cells] for pk, cells in zip(ids, values, strict=True)]
+        fields = [meta.pk, *fields]
+    # Reserved ids are plain integers already.
+    converted = [
+        (i, _converter(f)) for i, f in enumerate(fields) if not f.primary_key and not _is_plain(f)
+    ]
+    for cells in values:
         for i, convert in converted:
             cells[i] = convert(cells[i])
-        values.append(cells)
     quote = connection.ops.quote_name
-    columns = [meta.pk.column] if return_ids else []
-    names = ", ".join(quote(c) for c in [*columns, *(f.column for f in fields)])
+    names = ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY streams all rows in one statement; executemany would send one INSERT each.
@@ -176,7 +179,7 @@ def insert_rows(
                 for cells in values:
                     copy.write_row(cells)
         else:
-            placeholders = ", ".join(["%s"] * (len(fields) + first))
+            placeholders = ", ".join(["%s"] * len(fields))
             sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
             cursor.executemany(sql, values)
     return ids

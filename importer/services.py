@@ -152,13 +152,18 @@ def check(run: ImportRun, parsed: ParsedFile | None = None, *, keep: bool = True
     """
     with bulk.collector_paused():
         _headers, rows = _file_rows(run, parsed, keep=keep and run.status == ImportRun.Status.DRAFT)
-        return handler(run.target).check_database(
-            rows,
-            run.mapping,
-            organization=run.organization,
-            target=run.target,
-            on_duplicate=run.on_duplicate,
-        )
+        return _check_database(run, rows)
+
+
+def _check_database(run: ImportRun, rows: list[RowOutcome]) -> CheckResult:
+    """The database's part of the check of the file's `rows`, with the run's choices."""
+    return handler(run.target).check_database(
+        rows,
+        run.mapping,
+        organization=run.organization,
+        target=run.target,
+        on_duplicate=run.on_duplicate,
+    )
 
 
 def commit(run: ImportRun, *, by: User | None) -> CheckResult:
@@ -193,13 +198,7 @@ def _commit(run: ImportRun, *, by: User | None) -> CheckResult:
         # have changed since: the run is locked), checked again against the database now.
         locked.organization = run.organization
         headers, rows = _file_rows(locked, None, keep=False)
-        result = handler(run.target).check_database(
-            rows,
-            locked.mapping,
-            organization=run.organization,
-            target=run.target,
-            on_duplicate=locked.on_duplicate,
-        )
+        result = _check_database(locked, rows)
         now = timezone.now()
         created = handler(run.target).write(
             result, organization=run.organization, target=run.target, by=by, now=now
