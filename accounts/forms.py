@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from . import login_throttle
+from .identities import canonical_email, tidy_email
 from .models import Invitation, Membership, Organization, Role, User
 from .services import daily_invitation_limit_reached, grantable_roles
 
@@ -63,8 +64,8 @@ class SignUpForm(PasswordPairMixin, forms.Form):
     email_taken = _("This address already has an account. Log in, or reset your password.")
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
+        email = tidy_email(self.cleaned_data["email"])
+        if User.objects.with_email(email).exists():
             raise forms.ValidationError(self.email_taken)
         return email
 
@@ -115,10 +116,11 @@ class InviteForm(forms.Form):
         self.pending_invitation: Invitation | None = None
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if self.organization.memberships.filter(user__email__iexact=email).exists():
+        email = tidy_email(self.cleaned_data["email"])
+        key = canonical_email(email)
+        if self.organization.memberships.filter(user__email_canonical=key).exists():
             raise forms.ValidationError(_("This person is already a member of the organization."))
-        pending = self.organization.invitations.pending().filter(email__iexact=email).first()
+        pending = self.organization.invitations.pending().filter(email_canonical=key).first()
         if pending is not None:
             self.pending_invitation = pending
             raise forms.ValidationError(

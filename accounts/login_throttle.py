@@ -11,9 +11,14 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
+from .identities import canonical_email
+
 
 def _key(kind: str, value: str) -> str:
-    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
+    # One counter per identity: every spelling of an address counts against the same account.
+    if kind == "account":
+        value = canonical_email(value)
+    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
     return f"login-failures:{kind}:{digest}"
 
 

@@ -9,21 +9,26 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .identities import canonical_email, tidy_email
 
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str) -> User:
-        return self.get(email__iexact=username)
+        return self.get(email_canonical=canonical_email(username))
+
+    def with_email(self, email: str) -> models.QuerySet[User]:
+        """The account (at most one) whose address is `email` in its canonical form."""
+        return self.filter(email_canonical=canonical_email(email))
 
     def create_user(self, email: str, password: str | None = None, **extra) -> User:
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).strip(), **extra)
+        user = self.model(email=tidy_email(email), **extra)
         if password:
             user.set_password(password)
         else:
@@ -38,9 +43,14 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who logs in with an e-mail address (compared without regard to case)."""
+    """A person who logs in with an e-mail address.
+
+    `email` is the address as the person typed it (mail goes there); `email_canonical` is its
+    canonical form (see `identities`), the key every lookup compares by equality.
+    """
 
     email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    email_canonical = models.CharField(max_length=254, unique=True, editable=False)
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
@@ -56,12 +66,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
-        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs) -> None:
+        # A key derived from the address, kept with it whichever way the address is changed
+        # (admin included); not a rule of its own.
+        self.email_canonical = canonical_email(self.email)
+        if kwargs.get("update_fields") is not None and "email" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "email_canonical"}
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -164,6 +179,7 @@ class Invitation(models.Model):
         Organization, on_delete=models.CASCADE, related_name="invitations"
     )
     email = models.EmailField(_("e-mail address"))
+    email_canonical = models.CharField(max_length=254, editable=False, db_index=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     invited_by = models.ForeignKey(
@@ -185,6 +201,12 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organization}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.email_canonical = canonical_email(self.email)
+        if kwargs.get("update_fields") is not None and "email" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "email_canonical"}
+        super().save(*args, **kwargs)
 
     def issue_token(self) -> str:
         """Give the invitation a fresh token (the old one stops working) and return it."""

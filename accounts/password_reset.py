@@ -7,8 +7,18 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 
+from .models import User
+
 
 class SiteURLPasswordResetForm(PasswordResetForm):
+    def get_users(self, email):
+        """The active account with a password whose canonical address is `email`'s."""
+        return (
+            u
+            for u in User.objects.with_email(email).filter(is_active=True)
+            if u.has_usable_password()
+        )
+
     def save(self, **kwargs):
         site = urlsplit(settings.SITE_URL)
         kwargs["domain_override"] = site.netloc

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .emails import send_templated_email
+from .identities import tidy_email
 from .models import (
     ROLE_RANK,
     AuditEvent,
@@ -124,7 +125,7 @@ def invite(
     """Create an invitation, e-mail its link, and return it with the token."""
     invitation = Invitation(
         organization=organization,
-        email=email.strip(),
+        email=tidy_email(email),
         name=name,
         role=role,
         invited_by=by,

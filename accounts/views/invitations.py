@@ -60,7 +60,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
     except services.InvitationUnavailable as problem:
         return _unavailable(request, problem)
 
-    account = User.objects.filter(email__iexact=invitation.email).first()
+    account = User.objects.filter(email_canonical=invitation.email_canonical).first()
     context = {"invitation": invitation, "account": account}
 
     if account is not None and account.has_usable_password():

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             raise CommandError("The organization needs a name.")
 
         with transaction.atomic():
-            user = User.objects.filter(email__iexact=admin_email).first()
+            user = User.objects.with_email(admin_email).first()
             is_new = user is None or not user.has_usable_password()
             if user is None:
                 user = User.objects.create_user(admin_email)
