@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ChangeStamped, Organization
@@ -104,6 +105,9 @@ class Product(ChangeStamped):
         indexes = [
             models.Index(fields=["organization", "archived", "name"], name="product_list_idx"),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("products:detail", args=[self.pk])
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}" if self.number else self.name

@@ -5,11 +5,11 @@ from . import views
 app_name = "products"
 
 urlpatterns = [
-    path("", views.product_list_view, name="list"),
-    path("new/", views.product_create, name="create"),
-    path("<int:pk>/", views.product_detail, name="detail"),
-    path("<int:pk>/edit/", views.product_edit, name="edit"),
-    path("<int:pk>/archive/", views.product_archive, name="archive"),
-    path("<int:pk>/unarchive/", views.product_unarchive, name="unarchive"),
-    path("<int:pk>/delete/", views.product_delete, name="delete"),
+    path("", views.ProductList.as_view(), name="list"),
+    path("new/", views.ProductCreate.as_view(), name="create"),
+    path("<int:pk>/", views.ProductDetail.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.ProductUpdate.as_view(), name="edit"),
+    path("<int:pk>/archive/", views.ProductArchive.as_view(archived=True), name="archive"),
+    path("<int:pk>/unarchive/", views.ProductArchive.as_view(archived=False), name="unarchive"),
+    path("<int:pk>/delete/", views.ProductDelete.as_view(), name="delete"),
 ]

@@ -2,126 +2,114 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
-from accounts.http import require_POST_for
-from accounts.models import Role
-from accounts.tenancy import get_object_for_organization, organization_required, role_required
+from accounts.tenancy import EditorMixin, OrganizationMixin
+from core.views import ArchiveView, FilteredListMixin
 
 from . import services
 from .forms import ProductFilterForm, ProductForm
 from .models import BUILT_IN_UNITS, Product
-from .selectors import product_list
-
-PAGE_SIZE = 25
+from .selectors import ProductFilter, product_list
 
 
-@organization_required
-def product_list_view(request: HttpRequest) -> HttpResponse:
-    filter_form = ProductFilterForm(request.GET)
-    flt = filter_form.as_filter()
-    page = Paginator(product_list(request.organization, flt), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    params = request.GET.copy()
-    params.pop("page", None)
-    context = {
-        "filter_form": filter_form,
-        "flt": flt,
-        "page": page,
-        "params": params.urlencode(),
-        "has_any_product": bool(page.object_list) or request.organization.products.exists(),
-    }
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "products/_results.html", context)
-    return render(request, "products/product_list.html", context)
+class ProductList(OrganizationMixin, FilteredListMixin, ListView):
+    model = Product
+    template_name = "products/product_list.html"
+    fragment_template_name = "products/_results.html"
+    filter_form_class = ProductFilterForm
+
+    def filtered_queryset(self, flt: ProductFilter):
+        return product_list(self.organization, flt)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["has_any_product"] = (
+            bool(context["page"].object_list) or self.organization.products.exists()
+        )
+        return context
 
 
-def _product(request: HttpRequest, pk: int) -> Product:
-    return get_object_for_organization(request, Product.objects.all(), pk=pk)
+class ProductDetail(OrganizationMixin, DetailView):
+    model = Product
 
 
-def _form_page(
-    request: HttpRequest, form: ProductForm, product: Product | None, title: str = ""
-) -> HttpResponse:
-    return render(
-        request,
-        "products/product_form.html",
-        {"form": form, "product": product, "title": title, "units": BUILT_IN_UNITS},
-    )
+class ProductFormMixin(EditorMixin):
+    """Create and edit: the form, saved through the services, whose errors go to the fields."""
+
+    model = Product
+    form_class = ProductForm
+    success_message = ""
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "organization": self.organization}  # type: ignore[misc]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(units=BUILT_IN_UNITS, **kwargs)  # type: ignore[misc]
+
+    def save(self, form: ProductForm) -> Product:
+        raise NotImplementedError
+
+    def form_valid(self, form: ProductForm) -> HttpResponse:
+        try:
+            self.object = self.save(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)  # type: ignore[attr-defined]
+        messages.success(self.request, self.success_message % {"name": self.object.name})
+        return HttpResponseRedirect(self.object.get_absolute_url())
 
 
-def _save(request: HttpRequest, form: ProductForm, product: Product | None) -> Product | None:
-    """Create or update through the services; their errors go next to the fields."""
-    try:
-        if product is None:
-            return services.create_product(
-                organization=request.organization, data=form.product_data(), by=request.user
-            )
-        return services.update_product(product=product, data=form.product_data(), by=request.user)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
+class ProductCreate(ProductFormMixin, CreateView):
+    success_message = gettext_lazy("“%(name)s” was created.")
+
+    def save(self, form: ProductForm) -> Product:
+        return services.create_product(
+            organization=self.organization, data=form.product_data(), by=self.request.user
+        )
 
 
-@role_required(Role.MEMBER, for_get=True)
-def product_create(request: HttpRequest) -> HttpResponse:
-    form = ProductForm(request.POST or None, organization=request.organization)
-    if request.method == "POST" and form.is_valid():
-        product = _save(request, form, None)
-        if product is not None:
-            messages.success(request, _("“%(name)s” was created.") % {"name": product.name})
-            return redirect("products:detail", pk=product.pk)
-    return _form_page(request, form, None)
+class ProductUpdate(ProductFormMixin, UpdateView):
+    success_message = gettext_lazy("“%(name)s” was saved.")
+
+    def get_object(self, queryset: Any = None) -> Product:
+        product = super().get_object(queryset)
+        # The heading keeps the saved name while the form shows what was typed.
+        self.__dict__.setdefault("saved_name", str(product))
+        return product
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(title=self.saved_name, **kwargs)
+
+    def save(self, form: ProductForm) -> Product:
+        return services.update_product(
+            product=self.object, data=form.product_data(), by=self.request.user
+        )
 
 
-@role_required(Role.MEMBER, for_get=True)
-def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    product = _product(request, pk)
-    title = str(product)  # before the form changes the instance
-    form = ProductForm(request.POST or None, instance=product, organization=request.organization)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(request, form, product)
-        if saved is not None:
-            messages.success(request, _("“%(name)s” was saved.") % {"name": saved.name})
-            return redirect("products:detail", pk=saved.pk)
-    return _form_page(request, form, product, title)
+class ProductArchive(OrganizationMixin, ArchiveView):
+    model = Product
+    archived_message = gettext_lazy("“%(name)s” was archived.")
+    restored_message = gettext_lazy("“%(name)s” is active again.")
+
+    def set_archived(self, obj: Product, archived: bool) -> None:
+        services.set_archived(product=obj, archived=archived, by=self.request.user)
 
 
-@organization_required
-def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "products/product_detail.html", {"product": _product(request, pk)})
+class ProductDelete(EditorMixin, DeleteView):
+    model = Product
+    success_url = reverse_lazy("products:list")
 
-
-@role_required(Role.MEMBER)
-@require_POST_for(_product)
-def product_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    product = _product(request, pk)
-    services.archive_product(product=product, by=request.user)
-    messages.success(request, _("“%(name)s” was archived.") % {"name": product.name})
-    return redirect("products:detail", pk=product.pk)
-
-
-@role_required(Role.MEMBER)
-@require_POST_for(_product)
-def product_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
-    product = _product(request, pk)
-    services.unarchive_product(product=product, by=request.user)
-    messages.success(request, _("“%(name)s” is active again.") % {"name": product.name})
-    return redirect("products:detail", pk=product.pk)
-
-
-@role_required(Role.MEMBER, for_get=True)
-def product_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    product = _product(request, pk)
-    if request.method == "POST":
-        name = product.name
-        services.delete_product(product=product)
-        messages.success(request, _("“%(name)s” was deleted.") % {"name": name})
-        return redirect("products:list")
-    return render(request, "products/product_confirm_delete.html", {"product": product})
+    def form_valid(self, form: Any) -> HttpResponse:
+        name = self.object.name
+        services.delete_product(product=self.object)
+        messages.success(self.request, _("“%(name)s” was deleted.") % {"name": name})
+        return HttpResponseRedirect(self.get_success_url())
