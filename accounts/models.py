@@ -122,10 +122,23 @@ class ChangeStamped(models.Model):
         abstract = True
 
 
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def lock_for_writing(self, organization_id: int) -> None:
+        """Hold the organization's row until the transaction ends: the one lock that orders
+        an organization's bulk writes (imports) and the numbers handed out meanwhile.
+
+        Whoever needs it takes it before locking any contact, so that two writers never wait
+        for each other. NO KEY UPDATE still lets others insert rows that refer to it.
+        """
+        self.select_for_update(no_key=True).filter(pk=organization_id).first()
+
+
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organization")

@@ -53,7 +53,7 @@ def allocate_numbers(*, organization: Organization, role: str, count: int = 1) -
     field, (low, high) = NUMBER_RANGES[role]
     # An import holds this lock while it checks and writes its rows (which bring numbers of
     # their own): handing out a number meanwhile would take one of them, so wait for it.
-    Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk).first()
+    Organization.objects.lock_for_writing(organization.pk)
     sequence = (
         NumberSequence.objects.select_for_update()
         .filter(organization=organization, role=role)
@@ -167,15 +167,39 @@ def refresh_derived_fields(contact: Contact, persons: Iterable[ContactPerson | d
         setattr(contact, name, value)
 
 
+SHIPPING_FIELDS = (
+    "shipping_supplement",
+    "shipping_street",
+    "shipping_postal_code",
+    "shipping_city",
+    "shipping_country",
+)
+# A shipping address is there when one of these is filled (a country alone is none).
+SHIPPING_ADDRESS_MARKS = ("shipping_street", "shipping_postal_code", "shipping_city")
+
+
+def settle_shipping_address(values: dict[str, Any]) -> None:
+    """The one rule for a contact's shipping address, applied to `values` in place.
+
+    With `has_shipping_address` given (the form), a contact without one keeps no shipping
+    fields. Without it (a file's row), the address counts as there when a street, postal code
+    or city is given, and the flag is set so.
+    """
+    if "has_shipping_address" not in values:
+        if any(values.get(f) for f in SHIPPING_ADDRESS_MARKS):
+            values["has_shipping_address"] = True
+        return
+    if not values["has_shipping_address"]:
+        values.update(dict.fromkeys(SHIPPING_FIELDS, ""))
+
+
 def _apply(contact: Contact, data: dict[str, Any]) -> None:
+    data = dict(data)
+    settle_shipping_address(data)
     for name, value in data.items():
         setattr(contact, name, value)
     if contact.kind == Contact.Kind.COMPANY:
         contact.salutation = contact.title = ""
-    if not contact.has_shipping_address:
-        contact.shipping_supplement = contact.shipping_street = ""
-        contact.shipping_postal_code = contact.shipping_city = ""
-        contact.shipping_country = ""
 
 
 def _replace_children(
@@ -235,9 +259,7 @@ def update_contact(
             # Numbers are handed out under the organization's lock (see allocate_numbers), which
             # an import takes before it locks contacts: take it first here too, or an import
             # updating this contact meanwhile would wait for us while we wait for it.
-            Organization.objects.select_for_update(no_key=True).filter(
-                pk=contact.organization_id
-            ).first()
+            Organization.objects.lock_for_writing(contact.organization_id)
         current = Contact.objects.select_for_update().get(pk=contact.pk)
         if current.version != expected_version:
             raise ContactChanged(Contact.objects.select_related("updated_by").get(pk=contact.pk))

@@ -22,6 +22,7 @@ from contacts_app.services import (
     allocate_numbers,
     derived_fields,
     refresh_derived_fields,
+    settle_shipping_address,
 )
 
 from . import bulk
@@ -212,9 +213,6 @@ def _changes(row: RowOutcome, contact: Contact, children) -> bool:
     return any(_new_children(row, contact, children))
 
 
-SHIPPING_FIELDS = ("shipping_street", "shipping_city", "shipping_postal_code")
-
-
 def _build(row: RowOutcome, *, organization: Organization, target: str, by: User | None):
     """A new contact's field values (by attribute name), its persons, profiles and note."""
     fields, persons, profiles, note = row.parts or _split(row.values)
@@ -225,9 +223,9 @@ def _build(row: RowOutcome, *, organization: Organization, target: str, by: User
         "is_supplier": target == Target.SUPPLIERS,
         "created_by_id": by.pk if by else None,
         "updated_by_id": by.pk if by else None,
-        "has_shipping_address": any(fields.get(f) for f in SHIPPING_FIELDS),
         **fields,
     }
+    settle_shipping_address(contact)
     if not fields.get("billing_country"):
         contact["billing_country"] = "DE"
     return contact, persons, profiles, note
@@ -312,11 +310,11 @@ def _update(rows: list[RowOutcome], *, by: User | None, now: datetime) -> None:
         contact = row.existing
         fields, *_ = _split(row.values)
         persons, profiles, note = _new_children(row, contact, children)
+        fields = dict(fields)
+        settle_shipping_address(fields)
         for name, value in fields.items():
             setattr(contact, name, value)
             changed_fields.add(name)
-        if any(fields.get(f"shipping_{f}") for f in ("street", "city", "postal_code")):
-            contact.has_shipping_address = True
         contact.version += 1
         contact.updated_by = by
         contact.updated_at = now

@@ -193,7 +193,7 @@ def _commit(run: ImportRun, *, by: User | None) -> CheckResult:
         # has its turn: two imports of the same file would otherwise both find a number free
         # and both insert it. Numbers handed out to new contacts wait for it too
         # (allocate_numbers). NO KEY UPDATE still lets others insert rows that refer to it.
-        Organization.objects.select_for_update(no_key=True).filter(pk=run.organization_id).get()
+        Organization.objects.lock_for_writing(run.organization_id)
         # The rows as the preview found them in the file (the file and the columns cannot
         # have changed since: the run is locked), checked again against the database now.
         locked.organization = run.organization
