@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_countries",
     "accounts",
+    "history",
     "contacts_app",
     "products",
     "importer",

@@ -1,0 +1,68 @@
+"""A contact as the history sees it: its fields, contact persons and web profiles as one state.
+
+The state is plain JSON (countries as codes), so that two states compare field by field and
+an earlier one can be written back through the services like any other change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models
+
+from .models import Contact, ContactPerson, WebProfile
+
+KIND = "contact"
+NOTE_KIND = "note"
+# What makes up a contact; the rest of its columns (names for the list, search text, version,
+# who and when) follow from these or from the change itself.
+NOT_TRACKED = {"id", "organization", "created_by", "updated_by", "created_at", "updated_at"}
+TRACKED = tuple(
+    f.name for f in Contact._meta.concrete_fields if f.editable and f.name not in NOT_TRACKED
+)
+PERSON_FIELDS = tuple(
+    f.name for f in ContactPerson._meta.concrete_fields if f.name not in {"id", "contact"}
+)
+PROFILE_FIELDS = ("kind", "value")
+_DEFAULTS = {
+    f.name: f.get_default()
+    for model in (ContactPerson, WebProfile)
+    for f in model._meta.concrete_fields
+}
+
+
+def plain(value: Any) -> Any:
+    """A field's value as JSON keeps it (a country as its code)."""
+    code = getattr(value, "code", None)
+    if code is not None:
+        return code or ""
+    return value
+
+
+def contact_state(
+    contact: Contact,
+    persons: Iterable[ContactPerson | Mapping[str, Any]] | None = None,
+    profiles: Iterable[WebProfile | Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The contact's state; persons and profiles are read from the database if not given."""
+    state = {name: plain(getattr(contact, name)) for name in TRACKED}
+    if persons is None:
+        persons = contact.persons.all() if contact.pk else []
+    if profiles is None:
+        profiles = contact.web_profiles.all() if contact.pk else []
+    state["persons"] = [_row(p, PERSON_FIELDS) for p in persons]
+    state["profiles"] = sorted(
+        (_row(p, PROFILE_FIELDS) for p in profiles), key=lambda p: (p["kind"], p["value"])
+    )
+    return state
+
+
+def _row(item: models.Model | Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    if isinstance(item, Mapping):
+        return {name: plain(item.get(name, _DEFAULTS[name])) for name in fields}
+    return {name: plain(getattr(item, name)) for name in fields}
+
+
+def note_state(text: str) -> dict[str, Any]:
+    return {"text": text}
