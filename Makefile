@@ -23,10 +23,15 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The e-mail worker (manage.py db_worker) runs in the background beside the server and is
+# stopped when the server stops.
+WITH_WORKER = $(PY) manage.py db_worker $(WORKER_ARGS) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM;
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(WITH_WORKER) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev
 	$(PY) -m ruff check .
@@ -42,11 +47,12 @@ format: install-dev
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
+serve: WORKER_ARGS = --no-reload
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput
-	$(VENV)/bin/gunicorn config.wsgi:application \
+	$(WITH_WORKER) $(VENV)/bin/gunicorn config.wsgi:application \
 		--bind $(HOST):$(PORT) \
 		--workers $${WEB_CONCURRENCY:-$$(( $$(nproc) * 2 + 1 ))} \
 		--access-logfile -

@@ -103,6 +103,7 @@ def _send_invitation(invitation: Invitation, token: str) -> None:
         template="invitation",
         to=invitation.email,
         language=invitation.language,
+        invitation=invitation,
         context={
             "invitation": invitation,
             "organization": invitation.organization,

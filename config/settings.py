@@ -60,7 +60,10 @@ INSTALLED_APPS = [
     "bootstrap",
     "import_export",
     "django_countries",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
+    "outbox",
     "history",
     "contacts_app",
     "products",
@@ -184,6 +187,14 @@ else:
     EMAIL_BACKEND = os.environ.get(
         "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
     )
+# E-mail leaves the request: it is rendered there, recorded in outbox.Delivery and sent by the
+# worker (`manage.py db_worker`) from this database-backed queue (django-tasks' database
+# backend), so a slow or absent mail server never holds up a page.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Seconds an SMTP connection may wait for the server before the attempt counts as failed.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# Minutes to wait before each further attempt; when they are used up the e-mail has failed.
+OUTBOX_RETRY_MINUTES = [int(m) for m in env_list("EMAIL_RETRY_MINUTES", "1,5,25,125")]
 
 # Uploads: the importer takes files up to 2 MiB; anything above is refused while it streams in.
 IMPORT_MAX_BYTES = 2 * 1024 * 1024

@@ -23,6 +23,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.SITE_URL = "https://kontor.test"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Queued e-mails are sent at once, so a test sees them in mail.outbox after the request.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     from django.core.cache import cache
 
     cache.clear()

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from outbox.selectors import with_last_delivery
+
 from .. import services
 from ..forms import InviteForm, OrganizationForm, RoleForm
 from ..http import require_POST_for
@@ -27,7 +29,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     for member in members:
         # The page offers no demotion or removal that would only end in "last admin" errors.
         member.is_only_admin = admins == [member]
-    pending = organization.invitations.pending().select_related("invited_by")
+    pending = with_last_delivery(organization.invitations.pending().select_related("invited_by"))
     events = organization.audit_events.select_related("actor")[:50]
     return render(
         request,

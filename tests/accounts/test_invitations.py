@@ -226,7 +226,7 @@ def test_the_users_page_shows_the_pending_invitation(alice_client, dora_invited)
     assert "Pending invitations" in page.text
     assert "dora@newco.test" in page.text
     assert "Dora Newcomer" in page.text
-    for column in ["Invited by", "Sent", "Expires"]:
+    for column in ["Invited by", "Delivery", "Expires"]:
         assert f">{column}</th>" in page.text
     assert "Resend" in page.text
     assert "Revoke" in page.text
