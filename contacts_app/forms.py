@@ -6,8 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Contact, ContactPerson, Note, WebProfile
+from .models import Contact, ContactPerson, Note, NumberSequence, WebProfile
 from .selectors import ContactFilter
+from .services import NUMBER_RANGES, settle_shipping_address
 from .widgets import QuickSelect
 
 CONTACT_FIELDS = [
@@ -35,67 +36,6 @@ CONTACT_FIELDS = [
     *Contact.EMAIL_FIELDS,
     *Contact.PHONE_FIELDS,
 ]
-
-
-class ContactForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    confirm_duplicate = forms.BooleanField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = Contact
-        fields = CONTACT_FIELDS
-        widgets = {
-            "kind": forms.RadioSelect,
-            "salutation": forms.TextInput(attrs={"list": "salutation-suggestions"}),
-            **{f: forms.EmailInput(attrs={"autocomplete": "off"}) for f in Contact.EMAIL_FIELDS},
-            **{f: forms.TextInput(attrs={"type": "tel"}) for f in Contact.PHONE_FIELDS},
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["kind"].disabled = True
-            self.fields["kind"].help_text = _("A contact stays a company or a person.")
-            self.fields["version"].initial = self.instance.version
-        self.fields["company_name"].label = _("Company name")
-        for name in ("billing_country", "shipping_country"):
-            field = self.fields[name]
-            field.widget = QuickSelect(choices=field.choices, attrs={"class": "form-select"})
-
-    def clean_vat_id(self) -> str:
-        from . import validators
-
-        value = self.cleaned_data.get("vat_id", "")
-        if not value:
-            return ""
-        validators.validate_vat_id(value)
-        return validators.normalize_vat_id(value)
-
-    def clean(self):
-        from . import validators
-
-        cleaned = super().clean()
-        kind = cleaned.get("kind") or self.instance.kind
-        if not cleaned.get("is_customer") and not cleaned.get("is_supplier"):
-            self.add_error("is_customer", _("Choose at least one role: customer or supplier."))
-        if kind == Contact.Kind.COMPANY and not cleaned.get("company_name", "").strip():
-            self.add_error("company_name", _("A company needs a name."))
-        if kind == Contact.Kind.PERSON and not cleaned.get("last_name", "").strip():
-            self.add_error("last_name", _("A person needs a last name."))
-        for prefix in ("billing", "shipping"):
-            code = cleaned.get(f"{prefix}_postal_code", "")
-            if code and (prefix == "billing" or cleaned.get("has_shipping_address")):
-                try:
-                    cleaned[f"{prefix}_postal_code"] = validators.validate_postal_code(
-                        code, cleaned.get(f"{prefix}_country") or ""
-                    )
-                except ValidationError as error:
-                    self.add_error(f"{prefix}_postal_code", error)
-        return cleaned
-
-    def contact_data(self) -> dict:
-        cleaned = self.cleaned_data
-        return {name: cleaned[name] for name in CONTACT_FIELDS if name in cleaned}
 
 
 class ContactPersonForm(forms.ModelForm):
@@ -192,12 +132,130 @@ WebProfileFormSet = forms.formset_factory(
 )
 
 
-def person_rows(formset: BaseContactPersonFormSet) -> list[dict]:
-    return _without_delete(formset.people())
+# What tells one contact from another: changing it asks again about look-alikes.
+IDENTIFYING_FIELDS = {"kind", "company_name", "title", "first_name", "last_name"}
+IDENTIFYING_FIELDS.update(Contact.EMAIL_FIELDS)
 
 
-def profile_rows(formset: BaseWebProfileFormSet) -> list[dict]:
-    return _without_delete(formset.profiles())
+class ContactForm(forms.ModelForm):
+    """A contact with its contact persons (`persons`) and web profiles (`profiles`) as formsets,
+    valid only when all three are."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_duplicate = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Contact
+        fields = CONTACT_FIELDS
+        widgets = {
+            "kind": forms.RadioSelect,
+            "salutation": forms.TextInput(attrs={"list": "salutation-suggestions"}),
+            **{f: forms.EmailInput(attrs={"autocomplete": "off"}) for f in Contact.EMAIL_FIELDS},
+            **{f: forms.TextInput(attrs={"type": "tel"}) for f in Contact.PHONE_FIELDS},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["kind"].disabled = True
+            self.fields["kind"].help_text = _("A contact stays a company or a person.")
+            self.fields["version"].initial = self.instance.version
+        self.fields["company_name"].label = _("Company name")
+        for name in ("billing_country", "shipping_country"):
+            field = self.fields[name]
+            field.widget = QuickSelect(choices=field.choices, attrs={"class": "form-select"})
+        if self.is_bound:
+            # No initial rows: every posted row counts as changed, since all are saved anew.
+            self.persons = ContactPersonFormSet(self.data, prefix="persons")
+            self.profiles = WebProfileFormSet(self.data, prefix="profiles")
+        else:
+            saved = self.instance.pk is not None
+            self.persons = ContactPersonFormSet(
+                prefix="persons",
+                initial=list(self.instance.persons.values(*ContactPersonForm._meta.fields))
+                if saved
+                else [],
+            )
+            self.profiles = WebProfileFormSet(
+                prefix="profiles",
+                initial=list(self.instance.web_profiles.values("kind", "value")) if saved else [],
+            )
+
+    def is_valid(self) -> bool:
+        # All three are checked, so that every error shows at once.
+        return all([super().is_valid(), self.persons.is_valid(), self.profiles.is_valid()])
+
+    def clean_vat_id(self) -> str:
+        from . import validators
+
+        value = self.cleaned_data.get("vat_id", "")
+        if not value:
+            return ""
+        validators.validate_vat_id(value)
+        return validators.normalize_vat_id(value)
+
+    def clean(self):
+        from . import validators
+
+        cleaned = super().clean()
+        kind = cleaned.get("kind") or self.instance.kind
+        if not cleaned.get("is_customer") and not cleaned.get("is_supplier"):
+            self.add_error("is_customer", _("Choose at least one role: customer or supplier."))
+        if kind == Contact.Kind.COMPANY and not cleaned.get("company_name", "").strip():
+            self.add_error("company_name", _("A company needs a name."))
+        if kind == Contact.Kind.PERSON and not cleaned.get("last_name", "").strip():
+            self.add_error("last_name", _("A person needs a last name."))
+        # A shipping address that is not wanted is not kept, so neither is it checked.
+        settle_shipping_address(cleaned)
+        for prefix in ("billing", "shipping"):
+            if code := cleaned.get(f"{prefix}_postal_code", ""):
+                try:
+                    cleaned[f"{prefix}_postal_code"] = validators.validate_postal_code(
+                        code, cleaned.get(f"{prefix}_country") or ""
+                    )
+                except ValidationError as error:
+                    self.add_error(f"{prefix}_postal_code", error)
+        return cleaned
+
+    def contact_data(self) -> dict:
+        cleaned = self.cleaned_data
+        return {name: cleaned[name] for name in CONTACT_FIELDS if name in cleaned}
+
+    def person_rows(self) -> list[dict]:
+        return _without_delete(self.persons.people())
+
+    def profile_rows(self) -> list[dict]:
+        return _without_delete(self.profiles.profiles())
+
+    def look_alike_probe(self) -> tuple[str, list[str]] | None:
+        """The name and e-mail addresses to look for look-alike contacts with, or None when
+        the user confirmed saving beside them or an edit keeps name and addresses."""
+        if self.cleaned_data.get("confirm_duplicate"):
+            return None
+        if self.instance.pk and not IDENTIFYING_FIELDS & set(self.changed_data):
+            return None
+        data = self.cleaned_data
+        if (data.get("kind") or self.instance.kind) == Contact.Kind.COMPANY:
+            name = data.get("company_name", "")
+        else:
+            name = f"{data.get('first_name', '')} {data.get('last_name', '')}"
+        return name, [data.get(f, "") for f in Contact.EMAIL_FIELDS]
+
+    def add_numbers_used_up_error(self, role: str) -> None:
+        field = "is_supplier" if role == NumberSequence.Role.SUPPLIER else "is_customer"
+        low, high = NUMBER_RANGES[role][1]
+        self.add_error(
+            field,
+            _("All numbers for this role (%(low)s–%(high)s) are used up.")
+            % {"low": low, "high": high},
+        )
+
+    def send_again_with(self, **hidden: object) -> None:
+        """Show the form again as typed, its next submission carrying these hidden values (the
+        confirmation of a look-alike, the version a conflict was found with)."""
+        self.data = self.data.copy()
+        for name, value in hidden.items():
+            self.data[name] = str(value)
 
 
 class NoteForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -136,6 +137,9 @@ class Contact(ChangeStamped):
 
     def __str__(self) -> str:
         return self.display_name or self.compute_display_name()
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:detail", args=[self.pk])
 
     def compute_display_name(self) -> str:
         if self.kind == self.Kind.COMPANY:

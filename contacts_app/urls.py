@@ -5,15 +5,15 @@ from . import views
 app_name = "contacts"
 
 urlpatterns = [
-    path("", views.contact_list_view, name="list"),
-    path("new/", views.contact_create, name="create"),
-    path("<int:pk>/", views.contact_detail, name="detail"),
-    path("<int:pk>/edit/", views.contact_edit, name="edit"),
-    path("<int:pk>/archive/", views.contact_archive, name="archive"),
-    path("<int:pk>/unarchive/", views.contact_unarchive, name="unarchive"),
-    path("<int:pk>/delete/", views.contact_delete, name="delete"),
-    path("<int:pk>/vcard/", views.contact_vcard, name="vcard"),
-    path("<int:pk>/notes/", views.note_add, name="note_add"),
-    path("<int:pk>/notes/<int:note_pk>/edit/", views.note_edit, name="note_edit"),
-    path("<int:pk>/notes/<int:note_pk>/delete/", views.note_delete, name="note_delete"),
+    path("", views.ContactList.as_view(), name="list"),
+    path("new/", views.ContactCreate.as_view(), name="create"),
+    path("<int:pk>/", views.ContactDetail.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.ContactUpdate.as_view(), name="edit"),
+    path("<int:pk>/archive/", views.ContactArchive.as_view(archived=True), name="archive"),
+    path("<int:pk>/unarchive/", views.ContactArchive.as_view(archived=False), name="unarchive"),
+    path("<int:pk>/delete/", views.ContactDelete.as_view(), name="delete"),
+    path("<int:pk>/vcard/", views.ContactVCard.as_view(), name="vcard"),
+    path("<int:pk>/notes/", views.NoteAdd.as_view(), name="note_add"),
+    path("<int:pk>/notes/<int:note_pk>/edit/", views.NoteEdit.as_view(), name="note_edit"),
+    path("<int:pk>/notes/<int:note_pk>/delete/", views.NoteDelete.as_view(), name="note_delete"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .models import Contact
 
 EMAIL_TYPES = {
@@ -20,15 +22,20 @@ PHONE_TYPES = {
 }
 
 
+# What a reader could take for the end of a line: as a line break in the value, written "\n".
+# (Unicode's mandatory breaks; Python's str.splitlines() and many vCard readers split at them.)
+LINE_BREAKS = re.compile("\r\n|[\n\r\v\f\x85\u2028\u2029]")
+# Other control characters have no place in a vCard line and are dropped; the tab, the one
+# RFC 2425 allows, becomes a plain space.
+CONTROLS = {code: None for code in [*range(0x20), *range(0x7F, 0xA0)]} | {ord("\t"): " "}
+TEXT_SPECIALS = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
+
+
 def escape(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    """A text value for a vCard line: its line breaks as "\\n", control characters dropped,
+    backslash, semicolon and comma escaped."""
+    lines = LINE_BREAKS.split(value)
+    return "\n".join(line.translate(CONTROLS) for line in lines).translate(TEXT_SPECIALS)
 
 
 def fold_line(line: str) -> str:
@@ -42,6 +49,10 @@ def fold_line(line: str) -> str:
         current += encoded
     out.append(current.decode())
     return "\r\n".join(out)
+
+
+def _property_name(kind: str) -> str:
+    return re.sub(r"[^A-Z0-9-]", "", kind.upper()) or "OTHER"
 
 
 def render_vcard(contact: Contact) -> str:
@@ -95,7 +106,7 @@ def render_vcard(contact: Contact) -> str:
         if url:
             lines.append(f"URL:{escape(url)}")
         else:
-            lines.append(f"X-{profile.kind.upper()}:{escape(profile.value)}")
+            lines.append(f"X-{_property_name(profile.kind)}:{escape(profile.value)}")
     numbers = []
     if contact.customer_number:
         numbers.append(f"customer {contact.customer_number}")

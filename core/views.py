@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic.detail import SingleObjectMixin
@@ -34,8 +34,8 @@ def wants_fragment(request: HttpRequest) -> bool:
 class FragmentMixin(_TemplateBase):
     """Answers htmx requests with `fragment_template_name`, others with the whole page.
 
-    A URL that answers both says so in `Vary`, so that no cache (the browser's back button
-    included) shows a bare fragment for a page.
+    A URL that answers both says so in `Vary`, and a fragment is never stored, so that no
+    cache (the browser's back button included) shows a bare fragment for a page.
     """
 
     fragment_template_name: str = ""
@@ -50,6 +50,9 @@ class FragmentMixin(_TemplateBase):
         response = super().render_to_response(context, **kwargs)
         if self.fragment_template_name:
             patch_vary_headers(response, ["HX-Request"])
+            if wants_fragment(self.request):
+                # Not kept at all: a browser that ignores Vary would show it for the page.
+                patch_cache_control(response, no_store=True)
         return response
 
 

@@ -2,6 +2,15 @@
 (function () {
   "use strict";
 
+  // htmx keeps no copies of the pages it changed in the browser's session storage (they held
+  // contact data after logging out, and showed a filtered list under an emptied search box):
+  // going back to such a page loads it anew. This script runs before htmx sends anything
+  // (both are deferred, htmx first).
+  if (window.htmx) {
+    window.htmx.config.historyCacheSize = 0;
+    window.htmx.config.refreshOnHistoryMiss = true;
+  }
+
   // Buttons with data-confirm ask before their form is submitted.
   document.addEventListener("submit", function (event) {
     var submitter = event.submitter;

@@ -212,3 +212,34 @@ def assert_fits_the_viewport(page) -> None:
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"{overflow}px wider than the viewport"
+
+
+def test_the_back_button_brings_back_the_whole_search_page(live_server, page, alice, acme):
+    others(acme)
+    log_in(page, live_server, alice)
+    page.wait_for_load_state("domcontentloaded")  # htmx (deferred) listens to the search box
+    search = page.get_by_role("searchbox")
+    search.press_sequentially("zep", delay=40)
+    expect(page).to_have_url(re.compile(r"/contacts/\?q=zep(&|$)"))
+    search.press_sequentially("pelin", delay=40)
+    expect(page).to_have_url(re.compile(r"/contacts/\?q=zeppelin(&|$)"))
+    expect(page.get_by_test_id("result-count")).to_have_text("1 contact")
+
+    page.get_by_role("link", name="Zeppelin Logistik AG").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Zeppelin Logistik AG")
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/contacts/\?q=zeppelin(&|$)"))
+    # The whole page, not the list fragment the search swapped in.
+    expect(page.get_by_role("link", name="Kontor")).to_be_visible()
+    expect(page.get_by_role("heading", name="Contacts", level=1)).to_be_visible()
+    expect(page.get_by_role("searchbox")).to_have_value("zeppelin")
+    expect(page.get_by_test_id("result-count")).to_have_text("1 contact")
+
+    # One step further back, the search box shows the query its list was found with.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/contacts/\?q=zep(&|$)"))
+    expect(page.get_by_role("searchbox")).to_have_value("zep")
+    expect(page.get_by_test_id("contact-results")).to_contain_text("Zeppelin Logistik AG")
+    # No copy of a page with contacts on it stays in the browser's storage.
+    assert "Zeppelin" not in page.evaluate("JSON.stringify(sessionStorage)")

@@ -420,3 +420,62 @@ def test_the_country_lists_keep_the_stored_country_and_the_language(alice_client
     assert '<option value="AT" selected>Österreich</option>' in billing
     assert billing.count(" selected") == 1
     assert '<option value="CH">Schweiz</option>' in billing
+
+
+def test_the_new_contact_form_starts_with_the_kind_and_role_asked_for(alice_client):
+    page = alice_client.get(reverse("contacts:create"), {"kind": "person", "role": "supplier"})
+    form = page.context["form"]
+    assert (form["kind"].value(), form["is_customer"].value(), form["is_supplier"].value()) == (
+        "person",
+        False,
+        True,
+    )
+    assert re.search(r'<input[^>]*name="kind"[^>]*value="person"[^>]*checked', page.text)
+
+
+def test_the_look_alike_warning_carries_the_confirmation_and_what_was_typed(alice_client, acme):
+    make_company(acme, "Doppelt GmbH")
+    warned = alice_client.post(
+        reverse("contacts:create"),
+        contact_post_data(company_name="Doppelt GmbH", billing_city="Ulm", persons=[TOM]),
+    )
+    assert re.search(r'name="confirm_duplicate" value="True"', warned.text)
+    assert 'value="Ulm"' in warned.text and 'value="Berger"' in warned.text
+
+
+def test_it_keeps_no_shipping_address_that_is_not_wanted(alice_client):
+    response = alice_client.post(
+        reverse("contacts:create"),
+        contact_post_data(
+            company_name="Ohne Lager GmbH",
+            shipping_street="Lagerweg 1",
+            shipping_postal_code="123",  # not a German postal code, but not wanted either
+            shipping_city="Kiel",
+            shipping_country="DE",
+        ),
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get(company_name="Ohne Lager GmbH")
+    assert not contact.has_shipping_address
+    assert (contact.shipping_street, contact.shipping_postal_code, contact.shipping_city) == (
+        "",
+        "",
+        "",
+    )
+
+
+def test_it_checks_a_wanted_shipping_address(alice_client):
+    response = alice_client.post(
+        reverse("contacts:create"),
+        contact_post_data(
+            company_name="Mit Lager GmbH",
+            has_shipping_address=True,
+            shipping_street="Lagerweg 1",
+            shipping_postal_code="123",
+            shipping_city="Kiel",
+            shipping_country="DE",
+        ),
+    )
+    assert response.status_code == 200
+    assert "shipping_postal_code" in response.context["form"].errors
+    assert not Contact.objects.exists()
