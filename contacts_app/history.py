@@ -7,9 +7,14 @@ an earlier one can be written back through the services like any other change.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from history.models import Change
 
 from .models import Contact, ContactPerson, WebProfile
 
@@ -66,3 +71,62 @@ def _row(item: models.Model | Mapping[str, Any], fields: tuple[str, ...]) -> dic
 
 def note_state(text: str) -> dict[str, Any]:
     return {"text": text}
+
+
+# --- the contact page's timeline --------------------------------------------------------------
+
+TIMELINE_LENGTH = 50
+
+
+@dataclass
+class TimelineEntry:
+    change: Change
+    lines: list[tuple[str, str, str]]  # (what, before, after), as the page shows them
+    restorable: bool
+
+
+def _label(name: str) -> str:
+    if name == "persons":
+        return str(_("contact persons"))
+    if name == "profiles":
+        return str(_("web profiles"))
+    if name == "text":
+        return str(_("note"))
+    try:
+        return str(Contact._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _shown(name: str, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if name == "persons":
+        names = [" ".join(p for p in (v.get("first_name"), v.get("last_name")) if p) for v in value]
+        return ", ".join(n for n in names if n) or "—"
+    if name == "profiles":
+        return ", ".join(v.get("value", "") for v in value) or "—"
+    return str(value)
+
+
+def timeline(contact: Contact) -> list[TimelineEntry]:
+    """The contact's changes and its notes' changes, newest first."""
+    changes = list(
+        Change.objects.filter(contact_id=contact.pk)
+        .select_related("changeset__actor")
+        .order_by("-id")[:TIMELINE_LENGTH]
+    )
+    newest_own = next((c.pk for c in changes if c.kind == KIND), None)
+    return [
+        TimelineEntry(
+            change=change,
+            lines=[
+                (_label(name), _shown(name, old), _shown(name, new))
+                for name, (old, new) in change.fields.items()
+            ],
+            restorable=change.kind == KIND and change.pk != newest_own,
+        )
+        for change in changes
+    ]

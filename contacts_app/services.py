@@ -14,7 +14,11 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from history.models import Action, Change, Source
+from history.services import FORM, Via, open_changeset, record_change
+from history.versions import state_after
 
+from .history import KIND, NOTE_KIND, contact_state
 from .models import (
     CUSTOMER_NUMBERS,
     SUPPLIER_NUMBERS,
@@ -224,6 +228,7 @@ def create_contact(
     by: User | None,
     persons: Sequence[dict] = (),
     profiles: Sequence[dict] = (),
+    via: Via = FORM,
 ) -> Contact:
     """Create a contact with its contact persons and web profiles; numbers are assigned."""
     for attempt in range(ATTEMPTS):
@@ -236,6 +241,15 @@ def create_contact(
                 refresh_derived_fields(contact, persons)
                 contact.save()
                 _replace_children(contact, persons, list(profiles))
+                changeset = open_changeset(organization=organization, by=by, via=via)
+                record_change(
+                    changeset,
+                    kind=KIND,
+                    object_id=contact.pk,
+                    contact_id=contact.pk,
+                    before=None,
+                    after=None,
+                )
                 return contact
         except IntegrityError:
             # Another request took the same number or created the sequence row first.
@@ -252,8 +266,13 @@ def update_contact(
     expected_version: int,
     persons: Sequence[dict] | None = None,
     profiles: Sequence[dict] | None = None,
+    via: Via = FORM,
 ) -> Contact:
-    """Save changes unless someone saved the contact since `expected_version` was read."""
+    """Save changes unless someone saved the contact since `expected_version` was read.
+
+    `persons` and `profiles` replace the contact's (None: they stay as they are). The change
+    is recorded in the history, field by field.
+    """
     with transaction.atomic():
         if _needs_a_number(contact, data):
             # Numbers are handed out under the organization's lock (see allocate_numbers), which
@@ -263,6 +282,7 @@ def update_contact(
         current = Contact.objects.select_for_update().get(pk=contact.pk)
         if current.version != expected_version:
             raise ContactChanged(Contact.objects.select_related("updated_by").get(pk=contact.pk))
+        before = contact_state(current)
         data = {k: v for k, v in data.items() if k != "kind"}  # a contact never changes kind
         _apply(current, data)
         _assign_missing_numbers(current)
@@ -271,6 +291,17 @@ def update_contact(
         saved_persons = _replace_children(current, persons, profiles)
         refresh_derived_fields(current, saved_persons)
         current.save()
+        after = contact_state(current, persons=saved_persons)
+        if after != before:
+            changeset = open_changeset(organization=current.organization, by=by, via=via)
+            record_change(
+                changeset,
+                kind=KIND,
+                object_id=current.pk,
+                contact_id=current.pk,
+                before=before,
+                after=after,
+            )
     return current
 
 
@@ -282,28 +313,85 @@ def _needs_a_number(contact: Contact, data: Mapping[str, Any]) -> bool:
     )
 
 
-def set_archived(*, contact: Contact, archived: bool, by: User | None) -> None:
-    # The version is counted up in the database: an edit saved since `contact` was read must
-    # count too, or a form opened after that edit would not learn of the archiving.
-    Contact.objects.filter(pk=contact.pk).update(
-        archived=archived, updated_by=by, updated_at=timezone.now(), version=F("version") + 1
-    )
-    contact.refresh_from_db(fields=["archived", "updated_by", "updated_at", "version"])
+def set_archived(*, contact: Contact, archived: bool, by: User | None, via: Via = FORM) -> None:
+    with transaction.atomic():
+        was = Contact.objects.filter(pk=contact.pk).values_list("archived", flat=True).get()
+        # The version is counted up in the database: an edit saved since `contact` was read
+        # must count too, or a form opened after that edit would not learn of the archiving.
+        Contact.objects.filter(pk=contact.pk).update(
+            archived=archived, updated_by=by, updated_at=timezone.now(), version=F("version") + 1
+        )
+        contact.refresh_from_db(fields=["archived", "updated_by", "updated_at", "version"])
+        if was != archived:
+            changeset = open_changeset(organization=contact.organization, by=by, via=via)
+            record_change(
+                changeset,
+                kind=KIND,
+                object_id=contact.pk,
+                contact_id=contact.pk,
+                before={"archived": was},
+                after={"archived": archived},
+            )
 
 
 def delete_contact(*, contact: Contact) -> None:
     contact.delete()
 
 
-def add_note(*, contact: Contact, text: str, by: User | None) -> Note:
-    return Note.objects.create(contact=contact, text=text, author=by)
+def _record_note(note: Note, *, by: User | None, via: Via, before, after, action) -> None:
+    changeset = open_changeset(organization=note.contact.organization, by=by, via=via)
+    record_change(
+        changeset,
+        kind=NOTE_KIND,
+        object_id=note.pk,
+        contact_id=note.contact_id,
+        before=before,
+        after=after,
+        action=action,
+    )
 
 
-def update_note(*, note: Note, text: str) -> Note:
-    note.text = text
-    note.save(update_fields=["text", "updated_at"])
+def add_note(*, contact: Contact, text: str, by: User | None, via: Via = FORM) -> Note:
+    with transaction.atomic():
+        note = Note.objects.create(contact=contact, text=text, author=by)
+        # A note's creation keeps its text: the timeline shows it after the note is deleted.
+        _record_note(note, by=by, via=via, before={}, after={"text": text}, action=Action.CREATED)
     return note
 
 
-def delete_note(*, note: Note) -> None:
-    note.delete()
+def update_note(*, note: Note, text: str, by: User | None = None, via: Via = FORM) -> Note:
+    with transaction.atomic():
+        # The note may carry the new text already (a model form puts it there).
+        stored = Note.objects.filter(pk=note.pk).values_list("text", flat=True).get()
+        before = {"text": stored}
+        note.text = text
+        note.save(update_fields=["text", "updated_at"])
+        if before["text"] != text:
+            _record_note(
+                note, by=by, via=via, before=before, after={"text": text}, action=Action.CHANGED
+            )
+    return note
+
+
+def delete_note(*, note: Note, by: User | None = None, via: Via = FORM) -> None:
+    with transaction.atomic():
+        _record_note(
+            note, by=by, via=via, before={"text": note.text}, after={}, action=Action.DELETED
+        )
+        note.delete()
+
+
+def restore_version(*, contact: Contact, change: Change, by: User | None) -> Contact:
+    """Make the contact what it was right after `change` (itself a change, recorded)."""
+    state = state_after(contact_state(contact), change)
+    persons, profiles = state.pop("persons"), state.pop("profiles")
+    when = timezone.localtime(change.changeset.created_at)
+    return update_contact(
+        contact=contact,
+        data=state,
+        persons=persons,
+        profiles=profiles,
+        expected_version=contact.version,
+        by=by,
+        via=Via(Source.RESTORE, label=when.isoformat(timespec="minutes"), reference=change.pk),
+    )

@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/unarchive/", views.ContactArchive.as_view(archived=False), name="unarchive"),
     path("<int:pk>/delete/", views.ContactDelete.as_view(), name="delete"),
     path("<int:pk>/vcard/", views.ContactVCard.as_view(), name="vcard"),
+    path(
+        "<int:pk>/history/<int:change_pk>/restore/",
+        views.ContactVersionRestore.as_view(),
+        name="restore_version",
+    ),
     path("<int:pk>/notes/", views.NoteAdd.as_view(), name="note_add"),
     path("<int:pk>/notes/<int:note_pk>/edit/", views.NoteEdit.as_view(), name="note_edit"),
     path("<int:pk>/notes/<int:note_pk>/delete/", views.NoteDelete.as_view(), name="note_delete"),

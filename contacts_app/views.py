@@ -7,8 +7,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -28,9 +30,11 @@ from core.views import (
     ObjectActionView,
     wants_fragment,
 )
+from history.models import Change
 
 from . import services
 from .forms import ContactFilterForm, ContactForm, NoteForm
+from .history import KIND, timeline
 from .models import Contact, Note
 from .selectors import ContactFilter, contact_list, ordered_for_page, similar_contacts
 from .vcard import render_vcard
@@ -75,6 +79,7 @@ class ContactDetail(OrganizationMixin, DetailView):
             profiles=contact.web_profiles.all(),
             notes=contact.notes.select_related("author"),
             note_form=NoteForm(),
+            timeline=timeline(contact),
             **kwargs,
         )
 
@@ -252,12 +257,36 @@ class NoteEdit(NoteChangeMixin, EditorMixin, UpdateView):
     template_name = "contacts_app/note_form.html"
 
     def form_valid(self, form: NoteForm) -> HttpResponse:
-        services.update_note(note=self.object, text=form.cleaned_data["text"])
+        services.update_note(note=self.object, text=form.cleaned_data["text"], by=self.request.user)
         messages.success(self.request, _("Note saved."))
         return HttpResponseRedirect(self.get_success_url())
 
 
 class NoteDelete(NoteChangeMixin, ObjectActionView):
     def act(self, obj: Note) -> str:
-        services.delete_note(note=obj)
+        services.delete_note(note=obj, by=self.request.user)
         return _("Note deleted.")
+
+
+class ContactVersionRestore(OrganizationMixin, ObjectActionView):
+    """Make the contact what it was after one change of its timeline."""
+
+    model = Contact
+
+    def act(self, obj: Contact) -> str:
+        change = get_object_or_404(
+            Change.objects.select_related("changeset"),
+            pk=self.kwargs["change_pk"],
+            kind=KIND,
+            object_id=obj.pk,
+        )
+        try:
+            services.restore_version(contact=obj, change=change, by=self.request.user)
+        except IntegrityError:
+            messages.error(
+                self.request,
+                _("This version cannot be restored: its number now belongs to another contact."),
+            )
+            return ""
+        when = date_format(localtime(change.changeset.created_at), "SHORT_DATETIME_FORMAT")
+        return _("The version of %(when)s was restored.") % {"when": when}

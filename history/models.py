@@ -54,6 +54,7 @@ class ChangeSet(models.Model):
 class Action(models.TextChoices):
     CREATED = "created", _("created")
     CHANGED = "changed", _("changed")
+    DELETED = "deleted", _("deleted")
     TRASHED = "trashed", _("moved to the trash")
     RESTORED = "restored", _("restored from the trash")
 

@@ -13,7 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import Invitation, Membership
 from accounts.services import invite
 from contacts_app.models import Contact, Note
-from contacts_app.services import add_note, create_contact
+from contacts_app.services import add_note, create_contact, update_contact
+from history.models import Change
 from importer.models import ImportRun
 from products.services import create_product
 
@@ -53,6 +54,13 @@ def acme_objects(acme, alice, bob, vera):
         organization=acme, by=alice, data={"kind": "company", "company_name": "Geheim GmbH"}
     )
     note = add_note(contact=contact, text="Vertraulich", by=alice)
+    contact = update_contact(
+        contact=contact,
+        data={"company_name": "Geheim GmbH", "vat_id": ""},
+        by=alice,
+        expected_version=contact.version,
+    )
+    change = Change.objects.filter(kind="contact", object_id=contact.pk).earliest("id")
     invitation, _token = invite(
         organization=acme,
         by=alice,
@@ -74,7 +82,7 @@ def acme_objects(acme, alice, bob, vera):
         mapping=["company_name"],
     )
     return {
-        "contacts": {"pk": contact.pk, "note_pk": note.pk},
+        "contacts": {"pk": contact.pk, "note_pk": note.pk, "change_pk": change.pk},
         "products": {"pk": product.pk},
         "importer": {"pk": run.pk},
         "accounts:invitation": {"pk": invitation.pk},
@@ -126,6 +134,7 @@ POST_ONLY = {
     "contacts:unarchive",
     "contacts:note_add",
     "contacts:note_delete",
+    "contacts:restore_version",
     "products:archive",
     "products:unarchive",
     "importer:reading",
