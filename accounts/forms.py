@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -70,23 +71,23 @@ class SignUpForm(PasswordPairMixin, forms.Form):
         return email
 
 
-class ThrottledLoginForm(AuthenticationForm):
-    """Django's login form, refusing further tries after too many failures."""
+class LoginThrottleMixin:
+    """Refuses further tries after too many failures for the account or the client address.
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": _(
-            "Too many failed login attempts. For your security, please wait %(minutes)s "
-            "minutes and try again, or reset your password."
-        ),
-    }
+    For an `AuthenticationForm`; the login page and the admin's login share the counters.
+    """
+
+    locked_message = _(
+        "Too many failed login attempts. For your security, please wait %(minutes)s "
+        "minutes and try again, or reset your password."
+    )
 
     def clean(self):
         email = self.cleaned_data.get("username") or ""
         address = login_throttle.client_address(self.request)
         if login_throttle.is_locked(email=email, address=address):
             raise forms.ValidationError(
-                self.error_messages["locked"],
+                self.locked_message,
                 code="locked",
                 params={"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
             )
@@ -97,6 +98,14 @@ class ThrottledLoginForm(AuthenticationForm):
             raise
         login_throttle.clear_account(email=email)
         return cleaned
+
+
+class ThrottledLoginForm(LoginThrottleMixin, AuthenticationForm):
+    """Django's login form with the login limits."""
+
+
+class ThrottledAdminLoginForm(LoginThrottleMixin, AdminAuthenticationForm):
+    """The admin's login form with the same limits (`admin.site.login_form`)."""
 
 
 class InviteForm(forms.Form):

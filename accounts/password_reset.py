@@ -1,4 +1,8 @@
-"""Password reset whose e-mailed link is built from SITE_URL, never from the Host header."""
+"""Password reset: links built from SITE_URL, never from the Host header; e-mails limited.
+
+The answer is the same page whether the address has an account, has none, or has had its
+share of e-mails for the hour (see `mail_limits`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 
+from . import mail_limits
 from .models import User
 
 
@@ -19,11 +24,13 @@ class SiteURLPasswordResetForm(PasswordResetForm):
             if u.has_usable_password()
         )
 
-    def save(self, **kwargs):
+    def save(self, *, request=None, **kwargs):
+        if not mail_limits.may_send(to=self.cleaned_data["email"], request=request):
+            return
         site = urlsplit(settings.SITE_URL)
         kwargs["domain_override"] = site.netloc
         kwargs["use_https"] = site.scheme == "https"
         kwargs["html_email_template_name"] = "emails/password_reset_body.html"
         kwargs["email_template_name"] = "emails/password_reset_body.txt"
         kwargs["subject_template_name"] = "emails/password_reset_subject.txt"
-        return super().save(**kwargs)
+        return super().save(request=request, **kwargs)
