@@ -7,11 +7,12 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.hashers import check_password
 from django.utils.translation import gettext_lazy as _
 
 from . import login_throttle
 from .identities import canonical_email, tidy_email
-from .models import Invitation, Membership, Organization, Role, User
+from .models import Invitation, Membership, Organization, PendingSignUp, Role, User
 from .services import daily_invitation_limit_reached, grantable_roles
 
 
@@ -62,13 +63,34 @@ class SignUpForm(PasswordPairMixin, forms.Form):
     )
     field_order = ["first_name", "last_name", "email", "organization_name"]
 
-    email_taken = _("This address already has an account. Log in, or reset your password.")
-
     def clean_email(self) -> str:
-        email = tidy_email(self.cleaned_data["email"])
-        if User.objects.with_email(email).exists():
-            raise forms.ValidationError(self.email_taken)
-        return email
+        # Whether the address has an account is not said here (nor anywhere): see signups.
+        return tidy_email(self.cleaned_data["email"])
+
+
+class SignUpConfirmForm(forms.Form):
+    """The last step of a sign-up: the password chosen in its first step.
+
+    Asked again so that a link to a sign-up somebody else started with this address (and so
+    with a password they know) does not make that account for the link's reader.
+    """
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("The password you chose when you signed up."),
+    )
+
+    def __init__(self, *args, pending: PendingSignUp, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pending = pending
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not check_password(password, self.pending.password):
+            raise forms.ValidationError(_("This is not the password you chose when you signed up."))
+        return password
 
 
 class LoginThrottleMixin:

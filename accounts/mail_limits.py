@@ -8,22 +8,12 @@ inbox"), whether or not the address has an account; only the e-mail is left out.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
 
 from . import rate_limits
+from .conf import setting
 from .identities import canonical_email
 from .login_throttle import client_address
-
-DEFAULTS = {
-    "MAIL_LIMIT_PER_ADDRESS": 3,
-    "MAIL_LIMIT_PER_CLIENT": 10,
-    "MAIL_LIMIT_WINDOW_SECONDS": 3600,
-}
-
-
-def setting(name: str) -> int:
-    return int(getattr(settings, name, DEFAULTS[name]))
 
 
 def may_send(*, to: str, request: HttpRequest) -> bool:

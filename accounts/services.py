@@ -32,10 +32,6 @@ class LastAdminError(Exception):
     """The change would leave the organization without an admin."""
 
 
-class EmailTaken(Exception):
-    """Another account with this address was created after the form had checked it."""
-
-
 class InvitationUnavailable(Exception):
     """The link is malformed, expired, used or revoked; `reason` says which."""
 
@@ -65,21 +61,6 @@ def create_organization(*, name: str, admin: User) -> Organization:
             target_email=admin.email,
         )
     return organization
-
-
-def sign_up(
-    *, email: str, password: str, first_name: str, last_name: str, organization_name: str
-) -> User:
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                user = User.objects.create_user(
-                    email, password, first_name=first_name, last_name=last_name
-                )
-        except IntegrityError as exc:
-            raise EmailTaken from exc
-        create_organization(name=organization_name, admin=user)
-    return user
 
 
 def invitation_link(token: str) -> str:

@@ -2,12 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from .password_reset import SiteURLPasswordResetForm
-from .views import auth, invitations, organizations, users
+from .views import auth, invitations, organizations, signup, users
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("signup/", auth.SignUpView.as_view(), name="signup"),
+    path("signup/", signup.SignUpView.as_view(), name="signup"),
+    path("signup/sent/", signup.SignUpSentView.as_view(), name="signup_sent"),
+    path("signup/confirm/", signup.SignUpConfirmView.as_view(), name="signup_confirm"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -36,7 +38,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        auth.PasswordResetSentView.as_view(),
         name="password_reset_done",
     ),
     path(

@@ -1,23 +1,18 @@
-"""The way in: home, sign-up and login."""
+"""The way in: home, login, and what the pages that promise an e-mail add in development."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.generic import FormView, RedirectView
+from django.views.generic import RedirectView
 
-from .. import services
-from ..forms import SignUpForm, ThrottledLoginForm
+from ..forms import ThrottledLoginForm
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 
 class HomeView(RedirectView):
@@ -33,37 +28,20 @@ class HomeView(RedirectView):
 home = HomeView.as_view()
 
 
-class SignUpView(FormView):
-    form_class = SignUpForm
-    template_name = "accounts/signup.html"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not settings.SIGNUP_OPEN:
-            raise Http404
-        if request.user.is_authenticated:
-            return redirect("contacts:list")
-        return super().dispatch(request, *args, **kwargs)
-
-    def form_valid(self, form: SignUpForm) -> HttpResponse:
-        data = form.cleaned_data
-        try:
-            user = services.sign_up(
-                email=data["email"],
-                password=data["password1"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                organization_name=data["organization_name"],
-            )
-        except services.EmailTaken:
-            # A double click on "Create account": the first request made the account.
-            form.add_error("email", form.email_taken)
-            return self.form_invalid(form)
-        login(self.request, user, backend=BACKEND)
-        messages.success(self.request, _("Welcome to Kontor! Your organization is ready."))
-        return HttpResponseRedirect(reverse("contacts:list"))
-
-
 class LoginView(auth_views.LoginView):
     form_class = ThrottledLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class MailSentMixin:
+    """A "check your inbox" page: in development it says where the e-mail went instead."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context["mail_printed_to_console"] = settings.EMAIL_BACKEND == CONSOLE_BACKEND
+        return context
+
+
+class PasswordResetSentView(MailSentMixin, auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"

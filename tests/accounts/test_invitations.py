@@ -303,3 +303,15 @@ def test_services_invite_returns_the_token_it_mailed(acme, alice):
 
     assert f"/invitations/{token}/" in mail.outbox[0].body
     assert invitation.token_hash != token
+
+
+def test_whether_the_address_has_an_account_is_not_told(alice_client, charlie):
+    """charlie has an account (in Globex); dora has none: the inviter sees no difference."""
+    with_account = invite(alice_client, email="charlie@globex.test", name="C")
+    without = invite(alice_client, email="dora@newco.test", name="C")
+
+    assert with_account.status_code == without.status_code == 302
+    assert with_account["Location"] == without["Location"]
+    first, second = mail.outbox
+    assert first.subject == second.subject
+    assert LINK.sub("", first.body) == LINK.sub("", second.body)
