@@ -154,11 +154,14 @@ class InviteForm(forms.Form):
         pending = self.organization.invitations.pending().filter(email_canonical=key).first()
         if pending is not None:
             self.pending_invitation = pending
-            raise forms.ValidationError(
-                _("This address has already been invited. You can send the invitation again."),
-                code="pending",
-            )
+            raise self.already_invited()
         return email
+
+    def already_invited(self) -> forms.ValidationError:
+        return forms.ValidationError(
+            _("This address has already been invited. You can send the invitation again."),
+            code="pending",
+        )
 
     def clean(self):
         cleaned = super().clean()

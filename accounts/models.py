@@ -211,6 +211,15 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-sent_at"]
+        constraints = [
+            # One open invitation per address and organization, however many admins press
+            # "Send invitation" at once. An expired one is closed (revoked) before a new one.
+            models.UniqueConstraint(
+                fields=["organization", "email_canonical"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_address",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organization}"

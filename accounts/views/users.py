@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -66,14 +66,20 @@ class InviteView(AdminMixin, FormView):
 
     def form_valid(self, form: InviteForm) -> HttpResponse:
         data = form.cleaned_data
-        services.invite(
-            organization=self.organization,
-            by=self.request.user,  # type: ignore[arg-type]
-            email=data["email"],
-            name=data["name"],
-            role=data["role"],
-            language=translation.get_language() or "en",
-        )
+        try:
+            services.invite(
+                organization=self.organization,
+                by=self.request.user,  # type: ignore[arg-type]
+                email=data["email"],
+                name=data["name"],
+                role=data["role"],
+                language=translation.get_language() or "en",
+            )
+        except services.AlreadyInvited as taken:
+            # Another admin's request invited the address after this form had checked it.
+            form.pending_invitation = taken.invitation
+            form.add_error("email", form.already_invited())
+            return self.form_invalid(form)
         messages.success(
             self.request, _("Invitation sent to %(email)s.") % {"email": data["email"]}
         )
@@ -125,10 +131,27 @@ class InvitationRevoke(PendingInvitationAction):
 
 
 class MembershipAction(UserManagementAction):
+    """A change of someone's membership; the services decide it under the organization's
+    lock, so an admin who lost the role a moment ago is told so, and a member who has just
+    left is not found."""
+
     model = Membership
 
     def get_queryset(self):
         return super().get_queryset().select_related("user", "organization")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().post(request, *args, **kwargs)
+        except services.NoLongerAdmin:
+            messages.error(
+                request,
+                _("You are no longer an admin of %(organization)s.")
+                % {"organization": self.organization},
+            )
+            return HttpResponseRedirect(reverse("accounts:user_list"))
+        except Membership.DoesNotExist as gone:
+            raise Http404 from gone
 
 
 class MemberRoleChange(MembershipAction):
