@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import ThrottledAdminLoginForm
 from .models import AuditEvent, Invitation, Membership, Organization, User
+
+# The admin's login counts failures with the login page's limits: it is a second way in.
+admin.site.login_form = ThrottledAdminLoginForm
 
 
 @admin.register(User)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.hashers import check_password
 from django.utils.translation import gettext_lazy as _
 
 from . import login_throttle
 from .identities import canonical_email, tidy_email
-from .models import Invitation, Membership, Organization, Role, User
+from .models import Invitation, Membership, Organization, PendingSignUp, Role, User
 from .services import daily_invitation_limit_reached, grantable_roles
 
 
@@ -61,32 +63,53 @@ class SignUpForm(PasswordPairMixin, forms.Form):
     )
     field_order = ["first_name", "last_name", "email", "organization_name"]
 
-    email_taken = _("This address already has an account. Log in, or reset your password.")
-
     def clean_email(self) -> str:
-        email = tidy_email(self.cleaned_data["email"])
-        if User.objects.with_email(email).exists():
-            raise forms.ValidationError(self.email_taken)
-        return email
+        # Whether the address has an account is not said here (nor anywhere): see signups.
+        return tidy_email(self.cleaned_data["email"])
 
 
-class ThrottledLoginForm(AuthenticationForm):
-    """Django's login form, refusing further tries after too many failures."""
+class SignUpConfirmForm(forms.Form):
+    """The last step of a sign-up: the password chosen in its first step.
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": _(
-            "Too many failed login attempts. For your security, please wait %(minutes)s "
-            "minutes and try again, or reset your password."
-        ),
-    }
+    Asked again so that a link to a sign-up somebody else started with this address (and so
+    with a password they know) does not make that account for the link's reader.
+    """
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("The password you chose when you signed up."),
+    )
+
+    def __init__(self, *args, pending: PendingSignUp, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pending = pending
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not check_password(password, self.pending.password):
+            raise forms.ValidationError(_("This is not the password you chose when you signed up."))
+        return password
+
+
+class LoginThrottleMixin:
+    """Refuses further tries after too many failures for the account or the client address.
+
+    For an `AuthenticationForm`; the login page and the admin's login share the counters.
+    """
+
+    locked_message = _(
+        "Too many failed login attempts. For your security, please wait %(minutes)s "
+        "minutes and try again, or reset your password."
+    )
 
     def clean(self):
         email = self.cleaned_data.get("username") or ""
         address = login_throttle.client_address(self.request)
         if login_throttle.is_locked(email=email, address=address):
             raise forms.ValidationError(
-                self.error_messages["locked"],
+                self.locked_message,
                 code="locked",
                 params={"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
             )
@@ -97,6 +120,14 @@ class ThrottledLoginForm(AuthenticationForm):
             raise
         login_throttle.clear_account(email=email)
         return cleaned
+
+
+class ThrottledLoginForm(LoginThrottleMixin, AuthenticationForm):
+    """Django's login form with the login limits."""
+
+
+class ThrottledAdminLoginForm(LoginThrottleMixin, AdminAuthenticationForm):
+    """The admin's login form with the same limits (`admin.site.login_form`)."""
 
 
 class InviteForm(forms.Form):
@@ -123,11 +154,14 @@ class InviteForm(forms.Form):
         pending = self.organization.invitations.pending().filter(email_canonical=key).first()
         if pending is not None:
             self.pending_invitation = pending
-            raise forms.ValidationError(
-                _("This address has already been invited. You can send the invitation again."),
-                code="pending",
-            )
+            raise self.already_invited()
         return email
+
+    def already_invited(self) -> forms.ValidationError:
+        return forms.ValidationError(
+            _("This address has already been invited. You can send the invitation again."),
+            code="pending",
+        )
 
     def clean(self):
         cleaned = super().clean()

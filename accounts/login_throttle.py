@@ -1,54 +1,36 @@
-"""Limits failed logins per account and per client address.
-
-Counters live in the default cache, which is a database table or Redis: either way they are
-shared by every server process.
-"""
+"""Limits failed logins per account and per client address (for /login/ and /admin/login/)."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
-from django.core.cache import cache
 
+from . import rate_limits
 from .identities import canonical_email
 
 
-def _key(kind: str, value: str) -> str:
+def _account_key(email: str) -> str:
     # One counter per identity: every spelling of an address counts against the same account.
-    if kind == "account":
-        value = canonical_email(value)
-    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
-    return f"login-failures:{kind}:{digest}"
+    return rate_limits.cache_key("login-failures:account", canonical_email(email))
 
 
 def _keys(email: str, address: str) -> list[tuple[str, int]]:
     return [
-        (_key("account", email), settings.LOGIN_FAILURE_LIMIT),
-        (_key("address", address), settings.LOGIN_FAILURE_IP_LIMIT),
+        (_account_key(email), settings.LOGIN_FAILURE_LIMIT),
+        (rate_limits.cache_key("login-failures:address", address), settings.LOGIN_FAILURE_IP_LIMIT),
     ]
 
 
 def is_locked(*, email: str, address: str) -> bool:
-    return any((cache.get(key) or 0) >= limit for key, limit in _keys(email, address))
+    return any(rate_limits.count(key) >= limit for key, limit in _keys(email, address))
 
 
 def record_failure(*, email: str, address: str) -> None:
-    """Count one failure; the counters expire a full window after the latest failure."""
-    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
     for key, _limit in _keys(email, address):
-        cache.add(key, 0, timeout=window)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=window)
-        # The database cache's incr() re-sets the key with the default timeout (5 minutes),
-        # which would end a lock before the time the message promises; touch() restores it.
-        cache.touch(key, timeout=window)
+        rate_limits.add_one(key, window=settings.LOGIN_FAILURE_WINDOW_SECONDS)
 
 
 def clear_account(*, email: str) -> None:
-    cache.delete(_key("account", email))
+    rate_limits.clear(_account_key(email))
 
 
 def client_address(request) -> str:

@@ -211,6 +211,15 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-sent_at"]
+        constraints = [
+            # One open invitation per address and organization, however many admins press
+            # "Send invitation" at once. An expired one is closed (revoked) before a new one.
+            models.UniqueConstraint(
+                fields=["organization", "email_canonical"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_address",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organization}"
@@ -236,6 +245,37 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class PendingSignUp(models.Model):
+    """A sign-up waiting for its address to be confirmed through the e-mailed link.
+
+    The account, its organization and the admin membership are created only then. The
+    password is kept as a hash (as an account keeps it) and the token only as a SHA-256 digest;
+    the token itself exists in the e-mail alone.
+    """
+
+    email = models.EmailField(_("e-mail address"))
+    email_canonical = models.CharField(max_length=254, editable=False, db_index=True)
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    organization_name = models.CharField(_("organization"), max_length=150)
+    password = models.CharField(max_length=128)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pending sign-up")
+        verbose_name_plural = _("pending sign-ups")
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs) -> None:
+        self.email_canonical = canonical_email(self.email)
+        super().save(*args, **kwargs)
 
 
 class AuditEvent(models.Model):

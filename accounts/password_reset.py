@@ -1,7 +1,8 @@
-"""Password reset whose e-mailed link is built from SITE_URL, never from the Host header.
+"""Password reset: links built from SITE_URL, never from the Host header; e-mails limited.
 
-The e-mail goes through the outbox like every other, so asking for a reset never waits for a
-mail server (and answers alike for known and unknown addresses).
+The answer is the same page whether the address has an account, has none, or has had its
+share of e-mails for the hour (see `mail_limits`). The e-mail goes through the outbox like
+every other, so asking for a reset never waits for a mail server.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils import translation
 
+from . import mail_limits
 from .emails import send_templated_email
 from .models import User
 
@@ -25,11 +27,13 @@ class SiteURLPasswordResetForm(PasswordResetForm):
             if u.has_usable_password()
         )
 
-    def save(self, **kwargs):
+    def save(self, *, request=None, **kwargs):
+        if not mail_limits.may_send(to=self.cleaned_data["email"], request=request):
+            return
         site = urlsplit(settings.SITE_URL)
         kwargs["domain_override"] = site.netloc
         kwargs["use_https"] = site.scheme == "https"
-        return super().save(**kwargs)
+        return super().save(request=request, **kwargs)
 
     def send_mail(
         self,

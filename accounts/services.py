@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .emails import send_templated_email
-from .identities import tidy_email
+from .identities import canonical_email, tidy_email
 from .models import (
     ROLE_RANK,
     AuditEvent,
@@ -32,8 +32,16 @@ class LastAdminError(Exception):
     """The change would leave the organization without an admin."""
 
 
-class EmailTaken(Exception):
-    """Another account with this address was created after the form had checked it."""
+class NoLongerAdmin(Exception):
+    """The person acting lost the admin role (or left) a moment before their change."""
+
+
+class AlreadyInvited(Exception):
+    """The address has an open invitation to the organization; `invitation` is it."""
+
+    def __init__(self, invitation: Invitation | None) -> None:
+        super().__init__("already invited")
+        self.invitation = invitation
 
 
 class InvitationUnavailable(Exception):
@@ -65,21 +73,6 @@ def create_organization(*, name: str, admin: User) -> Organization:
             target_email=admin.email,
         )
     return organization
-
-
-def sign_up(
-    *, email: str, password: str, first_name: str, last_name: str, organization_name: str
-) -> User:
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                user = User.objects.create_user(
-                    email, password, first_name=first_name, last_name=last_name
-                )
-        except IntegrityError as exc:
-            raise EmailTaken from exc
-        create_organization(name=organization_name, admin=user)
-    return user
 
 
 def invitation_link(token: str) -> str:
@@ -123,7 +116,11 @@ def invite(
     role: str,
     language: str,
 ) -> tuple[Invitation, str]:
-    """Create an invitation, e-mail its link, and return it with the token."""
+    """Create an invitation, e-mail its link, and return it with the token.
+
+    Raises AlreadyInvited if the address has an open invitation to the organization (the
+    database allows one, so of simultaneous requests exactly one invites).
+    """
     invitation = Invitation(
         organization=organization,
         email=tidy_email(email),
@@ -133,15 +130,28 @@ def invite(
         language=language,
     )
     token = invitation.issue_token()
-    with transaction.atomic():
-        invitation.save()
-        AuditEvent.objects.create(
-            organization=organization,
-            actor=by,
-            action=AuditEvent.Action.INVITED,
-            target_email=invitation.email,
-            detail=role,
-        )
+    key = canonical_email(invitation.email)
+    try:
+        with transaction.atomic():
+            # An expired invitation no longer blocks a new one: it is closed first.
+            Invitation.objects.filter(
+                organization=organization,
+                email_canonical=key,
+                accepted_at__isnull=True,
+                revoked_at__isnull=True,
+                expires_at__lte=invitation.sent_at,
+            ).update(revoked_at=invitation.sent_at)
+            invitation.save()
+            AuditEvent.objects.create(
+                organization=organization,
+                actor=by,
+                action=AuditEvent.Action.INVITED,
+                target_email=invitation.email,
+                detail=role,
+            )
+    except IntegrityError as exc:
+        pending = organization.invitations.pending().filter(email_canonical=key).first()
+        raise AlreadyInvited(pending) from exc
     _send_invitation(invitation, token)
     return invitation, token
 
@@ -149,9 +159,8 @@ def invite(
 def resend_invitation(*, invitation: Invitation, by: User) -> str:
     """A new token and a new e-mail; the old link stops working."""
     token = invitation.issue_token()
-    invitation.revoked_at = None
     with transaction.atomic():
-        invitation.save(update_fields=["token_hash", "sent_at", "expires_at", "revoked_at"])
+        invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
         AuditEvent.objects.create(
             organization=invitation.organization,
             actor=by,
@@ -187,10 +196,11 @@ def find_invitation(token: str) -> Invitation:
         raise InvitationUnavailable("invalid")
     if invitation.accepted_at is not None:
         raise InvitationUnavailable("used", invitation)
-    if invitation.revoked_at is not None:
-        raise InvitationUnavailable("revoked", invitation)
+    # Expiry first: an expired invitation is closed (revoked) when the address is invited anew.
     if invitation.expires_at <= timezone.now():
         raise InvitationUnavailable("expired", invitation)
+    if invitation.revoked_at is not None:
+        raise InvitationUnavailable("revoked", invitation)
     return invitation
 
 
@@ -257,16 +267,33 @@ def set_password_from_invitation(
     return user
 
 
+def _lock_for_user_management(membership: Membership, by: User) -> str:
+    """Take the organization's lock, then read again what the change depends on.
+
+    Every change of roles and memberships takes the one organization lock first, so that two
+    admins changing each other at the same moment are served one after the other (no
+    deadlock) and the second one sees the first one's change. Returns the target's role now;
+    raises NoLongerAdmin if `by` is no admin any more, Membership.DoesNotExist if the target
+    has left meanwhile.
+    """
+    organization_id = membership.organization_id
+    Organization.objects.lock_for_writing(organization_id)
+    if not Membership.objects.filter(
+        organization_id=organization_id, user=by, role=Role.ADMIN
+    ).exists():
+        raise NoLongerAdmin
+    return Membership.objects.values_list("role", flat=True).get(pk=membership.pk)
+
+
 def _other_admins(membership: Membership) -> bool:
-    admins = Membership.objects.select_for_update().filter(
-        organization=membership.organization, role=Role.ADMIN
-    )
+    admins = Membership.objects.filter(organization_id=membership.organization_id, role=Role.ADMIN)
     return admins.exclude(pk=membership.pk).exists()
 
 
 def change_role(*, membership: Membership, role: str, by: User) -> None:
     with transaction.atomic():
-        if membership.role == Role.ADMIN and role != Role.ADMIN and not _other_admins(membership):
+        current = _lock_for_user_management(membership, by)
+        if current == Role.ADMIN and role != Role.ADMIN and not _other_admins(membership):
             raise LastAdminError
         Membership.objects.filter(pk=membership.pk).update(role=role)
         AuditEvent.objects.create(
@@ -281,7 +308,8 @@ def change_role(*, membership: Membership, role: str, by: User) -> None:
 
 def remove_member(*, membership: Membership, by: User) -> None:
     with transaction.atomic():
-        if membership.role == Role.ADMIN and not _other_admins(membership):
+        current = _lock_for_user_management(membership, by)
+        if current == Role.ADMIN and not _other_admins(membership):
             raise LastAdminError
         membership.delete()
         AuditEvent.objects.create(

@@ -2,12 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from .password_reset import SiteURLPasswordResetForm
-from .views import auth, invitations, users
+from .views import auth, invitations, organizations, signup, users
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("signup/", auth.signup, name="signup"),
+    path("signup/", signup.SignUpView.as_view(), name="signup"),
+    path("signup/sent/", signup.SignUpSentView.as_view(), name="signup_sent"),
+    path("signup/confirm/", signup.SignUpConfirmView.as_view(), name="signup_confirm"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -36,7 +38,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        auth.PasswordResetSentView.as_view(),
         name="password_reset_done",
     ),
     path(
@@ -54,24 +56,40 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
-    path("organizations/none/", auth.no_organization, name="no_organization"),
-    path("organizations/new/", auth.organization_create, name="organization_create"),
-    path("organizations/switch/", auth.organization_switch, name="organization_switch"),
-    path("settings/users/", users.user_list, name="user_list"),
-    path("settings/users/invite/", users.invite, name="invite"),
+    path(
+        "organizations/none/",
+        organizations.NoOrganizationView.as_view(),
+        name="no_organization",
+    ),
+    path(
+        "organizations/new/",
+        organizations.OrganizationCreateView.as_view(),
+        name="organization_create",
+    ),
+    path(
+        "organizations/switch/",
+        organizations.OrganizationSwitchView.as_view(),
+        name="organization_switch",
+    ),
+    path("settings/users/", users.UserList.as_view(), name="user_list"),
+    path("settings/users/invite/", users.InviteView.as_view(), name="invite"),
     path(
         "settings/invitations/<int:pk>/resend/",
-        users.invitation_resend,
+        users.InvitationResend.as_view(),
         name="invitation_resend",
     ),
     path(
         "settings/invitations/<int:pk>/revoke/",
-        users.invitation_revoke,
+        users.InvitationRevoke.as_view(),
         name="invitation_revoke",
     ),
-    path("settings/members/<int:pk>/role/", users.member_change_role, name="member_role"),
-    path("settings/members/<int:pk>/remove/", users.member_remove, name="member_remove"),
-    path("settings/organization/", users.organization_settings, name="organization_settings"),
+    path("settings/members/<int:pk>/role/", users.MemberRoleChange.as_view(), name="member_role"),
+    path("settings/members/<int:pk>/remove/", users.MemberRemove.as_view(), name="member_remove"),
+    path(
+        "settings/organization/",
+        organizations.OrganizationSettings.as_view(),
+        name="organization_settings",
+    ),
     path("invitations/accept/", invitations.invitation_accept, name="invitation_accept"),
     path("invitations/<str:token>/", invitations.invitation_open, name="invitation_open"),
 ]

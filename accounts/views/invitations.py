@@ -1,5 +1,8 @@
 """Following an invitation link and accepting it.
 
+Function views: the accept page is one of four pages depending on who is logged in and whether
+the address has an account; a generic view's hooks would only scatter that one decision.
+
 The link's GET only moves the token into the session and redirects, so that the token does not
 leak through the Referer header and e-mail scanners that open links change nothing. Only the
 POST of the accept page uses the token up.

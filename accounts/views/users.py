@@ -2,166 +2,204 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.generic import FormView, ListView
 
+from core.views import ObjectActionView
 from outbox.selectors import with_last_delivery
 
 from .. import services
-from ..forms import InviteForm, OrganizationForm, RoleForm
-from ..http import require_POST_for
+from ..forms import InviteForm, RoleForm
 from ..models import Invitation, Membership, Role
-from ..tenancy import can, get_object_for_organization, organization_required, role_required
+from ..tenancy import AdminMixin, OrganizationMixin
 
 
-@organization_required
-def user_list(request: HttpRequest) -> HttpResponse:
-    organization = request.organization
-    members = list(
-        organization.memberships.select_related("user").order_by(
-            "user__last_name", "user__first_name", "user__email"
+class UserList(OrganizationMixin, ListView):
+    """Every member reads the list; the template offers the controls to admins only."""
+
+    model = Membership
+    template_name = "accounts/user_list.html"
+    context_object_name = "members"
+    ordering = ["user__last_name", "user__first_name", "user__email"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("user")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        members = list(context["members"])
+        admins = [m for m in members if m.role == Role.ADMIN]
+        for member in members:
+            # The page offers no demotion or removal that would only end in "last admin" errors.
+            member.is_only_admin = admins == [member]
+        context.update(
+            members=members,
+            pending=with_last_delivery(
+                self.organization.invitations.pending().select_related("invited_by")
+            ),
+            events=self.organization.audit_events.select_related("actor")[:50],
+            is_admin=self.can(Role.ADMIN),
+            role_choices=Role.choices,
         )
-    )
-    admins = [m for m in members if m.role == Role.ADMIN]
-    for member in members:
-        # The page offers no demotion or removal that would only end in "last admin" errors.
-        member.is_only_admin = admins == [member]
-    pending = with_last_delivery(organization.invitations.pending().select_related("invited_by"))
-    events = organization.audit_events.select_related("actor")[:50]
-    return render(
-        request,
-        "accounts/user_list.html",
-        {
-            "members": members,
-            "pending": pending,
-            "events": events,
-            "is_admin": can(request, Role.ADMIN),
-            "role_choices": Role.choices,
-        },
-    )
+        return context
 
 
-@role_required(Role.ADMIN, for_get=True)
-def invite(request: HttpRequest) -> HttpResponse:
-    form = InviteForm(
-        request.POST or None, organization=request.organization, membership=request.membership
-    )
-    if request.method == "POST" and form.is_valid():
+class InviteView(AdminMixin, FormView):
+    form_class = InviteForm
+    template_name = "accounts/invite.html"
+    success_url = reverse_lazy("accounts:user_list")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            **super().get_form_kwargs(),
+            "organization": self.organization,
+            "membership": self.membership,
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["pending_invitation"] = context["form"].pending_invitation
+        return context
+
+    def form_valid(self, form: InviteForm) -> HttpResponse:
         data = form.cleaned_data
-        services.invite(
-            organization=request.organization,
-            by=request.user,
-            email=data["email"],
-            name=data["name"],
-            role=data["role"],
-            language=translation.get_language() or "en",
-        )
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
-        return redirect("accounts:user_list")
-    return render(
-        request,
-        "accounts/invite.html",
-        {"form": form, "pending_invitation": form.pending_invitation},
-    )
-
-
-def _invitation(request: HttpRequest, pk: int) -> Invitation:
-    return get_object_for_organization(request, Invitation.objects.pending(), pk=pk)
-
-
-@role_required(Role.ADMIN)
-@require_POST_for(_invitation)
-def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = _invitation(request, pk)
-    if services.daily_invitation_limit_reached(request.organization):
-        messages.error(
-            request,
-            _("Your organization has reached today's limit of invitations. Try again tomorrow."),
-        )
-    else:
-        services.resend_invitation(invitation=invitation, by=request.user)
+        try:
+            services.invite(
+                organization=self.organization,
+                by=self.request.user,  # type: ignore[arg-type]
+                email=data["email"],
+                name=data["name"],
+                role=data["role"],
+                language=translation.get_language() or "en",
+            )
+        except services.AlreadyInvited as taken:
+            # Another admin's request invited the address after this form had checked it.
+            form.pending_invitation = taken.invitation
+            form.add_error("email", form.already_invited())
+            return self.form_invalid(form)
         messages.success(
-            request,
-            _("A new invitation was sent to %(email)s; the previous link no longer works.")
-            % {"email": invitation.email},
+            self.request, _("Invitation sent to %(email)s.") % {"email": data["email"]}
         )
-    return redirect("accounts:user_list")
+        return HttpResponseRedirect(self.get_success_url())
 
 
-@role_required(Role.ADMIN)
-@require_POST_for(_invitation)
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = _invitation(request, pk)
-    services.revoke_invitation(invitation=invitation, by=request.user)
-    messages.success(
-        request, _("The invitation for %(email)s was revoked.") % {"email": invitation.email}
-    )
-    return redirect("accounts:user_list")
+class UserManagementAction(AdminMixin, ObjectActionView):
+    """A POST of Settings → Users on one object; back to the list afterwards.
+
+    Admins only for the POST; a GET by any member is answered 405 (there is nothing to read),
+    a stranger's GET 404 as everywhere.
+    """
+
+    read_role = Role.VIEWER
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:user_list")
 
 
-def _membership(request: HttpRequest, pk: int) -> Membership:
-    return get_object_for_organization(
-        request, Membership.objects.select_related("user", "organization"), pk=pk
-    )
+class PendingInvitationAction(UserManagementAction):
+    model = Invitation
+
+    def get_queryset(self):
+        # Only what can still be used: a revoked or accepted invitation answers 404.
+        return super().get_queryset().pending()
 
 
-@role_required(Role.ADMIN)
-@require_POST_for(_membership)
-def member_change_role(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request, pk)
-    form = RoleForm(request.POST, membership=request.membership)
-    if not form.is_valid():
-        messages.error(request, _("Please choose a valid role."))
-    else:
+class InvitationResend(PendingInvitationAction):
+    def act(self, obj: Invitation) -> str:
+        if services.daily_invitation_limit_reached(self.organization):
+            messages.error(
+                self.request,
+                _(
+                    "Your organization has reached today's limit of invitations. "
+                    "Try again tomorrow."
+                ),
+            )
+            return ""
+        services.resend_invitation(invitation=obj, by=self.request.user)  # type: ignore[arg-type]
+        return _("A new invitation was sent to %(email)s; the previous link no longer works.") % {
+            "email": obj.email
+        }
+
+
+class InvitationRevoke(PendingInvitationAction):
+    def act(self, obj: Invitation) -> str:
+        services.revoke_invitation(invitation=obj, by=self.request.user)  # type: ignore[arg-type]
+        return _("The invitation for %(email)s was revoked.") % {"email": obj.email}
+
+
+class MembershipAction(UserManagementAction):
+    """A change of someone's membership; the services decide it under the organization's
+    lock, so an admin who lost the role a moment ago is told so, and a member who has just
+    left is not found."""
+
+    model = Membership
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("user", "organization")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().post(request, *args, **kwargs)
+        except services.NoLongerAdmin:
+            messages.error(
+                request,
+                _("You are no longer an admin of %(organization)s.")
+                % {"organization": self.organization},
+            )
+            return HttpResponseRedirect(reverse("accounts:user_list"))
+        except Membership.DoesNotExist as gone:
+            raise Http404 from gone
+
+
+class MemberRoleChange(MembershipAction):
+    def act(self, obj: Membership) -> str:
+        form = RoleForm(self.request.POST, membership=self.membership)
+        if not form.is_valid():
+            messages.error(self.request, _("Please choose a valid role."))
+            return ""
         try:
             services.change_role(
-                membership=membership, role=form.cleaned_data["role"], by=request.user
+                membership=obj,
+                role=form.cleaned_data["role"],
+                by=self.request.user,  # type: ignore[arg-type]
             )
         except services.LastAdminError:
             messages.error(
-                request,
+                self.request,
                 _("%(name)s is the last admin. Make someone else an admin first.")
-                % {"name": membership.user},
+                % {"name": obj.user},
             )
-        else:
-            messages.success(
-                request,
-                _("%(name)s is now: %(role)s.")
-                % {"name": membership.user, "role": membership.get_role_display()},
+            return ""
+        return _("%(name)s is now: %(role)s.") % {
+            "name": obj.user,
+            "role": obj.get_role_display(),
+        }
+
+
+class MemberRemove(MembershipAction):
+    left = False
+
+    def act(self, obj: Membership) -> str:
+        try:
+            services.remove_member(membership=obj, by=self.request.user)  # type: ignore[arg-type]
+        except services.LastAdminError:
+            messages.error(
+                self.request,
+                _("%(name)s is the last admin and cannot be removed.") % {"name": obj.user},
             )
-    return redirect("accounts:user_list")
+            return ""
+        # An admin who leaves has no business on this organization's user list any more.
+        self.left = obj.user_id == self.request.user.pk
+        return _("%(name)s was removed from %(organization)s.") % {
+            "name": obj.user,
+            "organization": self.organization,
+        }
 
-
-@role_required(Role.ADMIN)
-@require_POST_for(_membership)
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request, pk)
-    try:
-        services.remove_member(membership=membership, by=request.user)
-    except services.LastAdminError:
-        messages.error(
-            request,
-            _("%(name)s is the last admin and cannot be removed.") % {"name": membership.user},
-        )
-        return redirect("accounts:user_list")
-    messages.success(
-        request,
-        _("%(name)s was removed from %(organization)s.")
-        % {"name": membership.user, "organization": request.organization},
-    )
-    if membership.user_id == request.user.pk:
-        return redirect("home")
-    return redirect("accounts:user_list")
-
-
-@role_required(Role.ADMIN, for_get=True)
-def organization_settings(request: HttpRequest) -> HttpResponse:
-    form = OrganizationForm(request.POST or None, instance=request.organization)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Organization settings saved."))
-        return redirect("accounts:organization_settings")
-    return render(request, "accounts/organization_settings.html", {"form": form})
+    def get_success_url(self) -> str:
+        return reverse("home") if self.left else super().get_success_url()

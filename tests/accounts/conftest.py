@@ -43,3 +43,13 @@ def clock_moved_by(**delta) -> mock._patch:
 def dora_invited(acme, alice) -> tuple[Invitation, str]:
     """alice invited dora, who has no account yet, as a member of Acme."""
     return send_invitation(acme, alice, "dora@newco.test", name="Dora Newcomer")
+
+
+SIGNUP_LINK = re.compile(r"https://kontor\.test(?P<path>/signup/confirm/\?token=(?P<token>[\w-]+))")
+
+
+def signup_link_in(message: mail.EmailMessage) -> str:
+    """The confirmation link in a sign-up e-mail, as a path for the test client."""
+    match = SIGNUP_LINK.search(message.body)
+    assert match, f"no confirmation link in {message.body!r}"
+    return match.group("path")

@@ -19,7 +19,7 @@ from accounts.identities import canonical_email
 from accounts.models import Invitation, Membership, Organization, Role, User
 from tests.conftest import PASSWORD, make_user
 
-from .conftest import send_invitation
+from .conftest import send_invitation, signup_link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_every_spelling_logs_in_to_the_one_account(people, address, variant):
 
 @pytest.mark.parametrize(("address", "variant"), SAME)
 def test_no_spelling_creates_a_second_account(people, address, variant):
-    Client().post(
+    response = Client().post(
         "/signup/",
         {
             "first_name": "Eve",
@@ -114,6 +114,13 @@ def test_no_spelling_creates_a_second_account(people, address, variant):
     assert User.objects.filter(email_canonical=canonical_email(address)).count() == 1
     assert User.objects.count() == len(SAME_PERSON)
     assert not Organization.objects.filter(name="Second Account GmbH").exists()
+    # A spelling the form takes is told, by e-mail to the account's address, that it has one.
+    if response.status_code == 302:
+        [message] = mail.outbox
+        assert message.subject == "You already have a Kontor account"
+        assert message.to == [address]
+    else:
+        assert mail.outbox == []
 
 
 @pytest.mark.parametrize(("address", "variant"), SAME)
@@ -155,6 +162,11 @@ def test_a_look_alike_is_an_account_of_its_own(people, variant):
             "password2": "eve's own long passphrase",
         },
     )
+    if mail.outbox:
+        # The look-alike is an address of its own: it gets the link to confirm it.
+        assert mail.outbox[0].subject == "Confirm your Kontor account"
+        client.get(signup_link_in(mail.outbox[0]))
+        client.post("/signup/confirm/", {"password": "eve's own long passphrase"})
 
     # Either refused as an address (Cyrillic letters in the local part) or a new account.
     eves = list(User.objects.filter(email_canonical=canonical_email(variant)))

@@ -303,3 +303,60 @@ def test_services_invite_returns_the_token_it_mailed(acme, alice):
 
     assert f"/invitations/{token}/" in mail.outbox[0].body
     assert invitation.token_hash != token
+
+
+def test_whether_the_address_has_an_account_is_not_told(alice_client, charlie):
+    """charlie has an account (in Globex); dora has none: the inviter sees no difference."""
+    with_account = invite(alice_client, email="charlie@globex.test", name="C")
+    without = invite(alice_client, email="dora@newco.test", name="C")
+
+    assert with_account.status_code == without.status_code == 302
+    assert with_account["Location"] == without["Location"]
+    first, second = mail.outbox
+    assert first.subject == second.subject
+    assert LINK.sub("", first.body) == LINK.sub("", second.body)
+
+
+def test_a_request_that_passed_the_check_too_late_gets_the_form_error(alice_client, acme, alice):
+    """Both requests passed the form's check; the database refuses the second invitation."""
+    from unittest import mock
+
+    first, _link = send_invitation(acme, alice, "dora@newco.test")
+
+    with mock.patch.object(InviteForm, "clean_email", lambda form: form.cleaned_data["email"]):
+        response = invite(alice_client, email="Dora@NewCo.test")
+
+    assert response.status_code == 200
+    assert "This address has already been invited. You can send the invitation again." in (
+        response.text
+    )
+    assert f'action="/settings/invitations/{first.pk}/resend/"' in response.text
+    assert Invitation.objects.get() == first
+    assert len(mail.outbox) == 1
+
+
+def test_an_expired_invitation_is_closed_when_the_address_is_invited_anew(
+    alice_client, acme, alice
+):
+    expired, old_link = send_invitation(acme, alice, "dora@newco.test")
+
+    with clock_moved_by(days=8):
+        invite(alice_client)
+
+    expired.refresh_from_db()
+    assert expired.revoked_at is not None
+    assert Invitation.objects.filter(accepted_at=None, revoked_at=None).count() == 1
+    with clock_moved_by(days=8):
+        page = alice_client.get(old_link, HTTP_ACCEPT_LANGUAGE="en")
+    assert "This invitation has expired" in page.text
+
+
+def test_the_database_allows_one_open_invitation_per_address(acme, alice):
+    from django.db import IntegrityError, transaction
+
+    send_invitation(acme, alice, "dora@newco.test")
+    second = Invitation(organization=acme, email="DORA@newco.test", role=Role.MEMBER)
+    second.issue_token()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        second.save()

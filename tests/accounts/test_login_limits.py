@@ -178,3 +178,56 @@ def test_with_the_database_cache_the_lock_lasts_as_long_as_the_message_says(alic
         response = log_in("alice@acme.test", PASSWORD)
 
     assert LOCKED in response.text
+
+
+class TestAdminLogin:
+    """/admin/login/ is a second way in: it counts against the same limits as /login/."""
+
+    @pytest.fixture
+    def staff(self, alice):
+        alice.is_staff = True
+        alice.save()
+        return alice
+
+    @staticmethod
+    def admin_log_in(email: str, password: str, address: str = "10.0.0.1"):
+        return Client().post(
+            "/admin/login/?next=/admin/",
+            {"username": email, "password": password, "next": "/admin/"},
+            REMOTE_ADDR=address,
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+    def test_the_right_password_logs_in(self, staff):
+        response = self.admin_log_in("alice@acme.test", PASSWORD)
+
+        assert response.status_code == 302
+        assert response["Location"] == "/admin/"
+
+    def test_it_locks_an_account_after_five_failures(self, staff):
+        for _ in range(5):
+            assert self.admin_log_in("alice@acme.test", "wrong password").status_code == 200
+
+        response = self.admin_log_in("alice@acme.test", PASSWORD)
+
+        assert response.status_code == 200
+        assert LOCKED in response.text
+        assert "_auth_user_id" not in response.wsgi_request.session
+
+    def test_it_locks_an_address_that_tries_many_accounts(self, staff):
+        for n in range(20):
+            self.admin_log_in(f"guess{n}@acme.test", "wrong password", address="203.0.113.9")
+
+        from_there = self.admin_log_in("alice@acme.test", PASSWORD, address="203.0.113.9")
+        from_elsewhere = self.admin_log_in("alice@acme.test", PASSWORD, address="198.51.100.7")
+
+        assert LOCKED in from_there.text
+        assert from_elsewhere.status_code == 302
+
+    def test_failures_on_the_login_page_count_for_the_admin_and_back(self, staff):
+        fail(3)
+        for _ in range(2):
+            self.admin_log_in("alice@acme.test", "wrong password")
+
+        assert LOCKED in self.admin_log_in("alice@acme.test", PASSWORD).text
+        assert LOCKED in log_in("alice@acme.test", PASSWORD).text

@@ -240,3 +240,67 @@ def test_with_two_admins_both_can_be_changed(alice_client, acme, alice, bob):
     assert f"/settings/members/{membership(alice, acme).pk}/remove/" in table
     assert f"/settings/members/{membership(bob, acme).pk}/remove/" in table
     assert "the only admin" not in table
+
+
+def test_an_admin_who_lost_the_role_a_moment_ago_changes_nothing(acme, alice, bob, vera):
+    """The view let alice in as an admin; by the time her change runs she is none."""
+    from accounts import services
+
+    Membership.objects.filter(user=alice).update(role=Role.MEMBER)
+
+    with pytest.raises(services.NoLongerAdmin):
+        services.change_role(membership=membership(bob, acme), role=Role.VIEWER, by=alice)
+    with pytest.raises(services.NoLongerAdmin):
+        services.remove_member(membership=membership(vera, acme), by=alice)
+
+    assert membership(bob, acme).role == Role.MEMBER
+    assert Membership.objects.filter(user=vera, organization=acme).exists()
+
+
+def test_the_role_is_read_again_under_the_lock(acme, alice, bob):
+    """The page showed bob as a member; since, he became the last admin: he stays one."""
+    from accounts import services
+
+    as_shown = membership(bob, acme)
+    services.change_role(membership=membership(bob, acme), role=Role.ADMIN, by=alice)
+    services.change_role(membership=membership(alice, acme), role=Role.MEMBER, by=alice)
+
+    with pytest.raises(services.LastAdminError):
+        services.change_role(membership=as_shown, role=Role.VIEWER, by=bob)
+
+    assert membership(bob, acme).role == Role.ADMIN
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "You are no longer an admin of Acme GmbH."),
+        ("de", "Sie sind nicht mehr Administrator von Acme GmbH."),
+    ],
+)
+def test_an_admin_demoted_while_acting_is_told_so(alice_client, acme, bob, language, message):
+    from unittest import mock
+
+    from accounts import services
+
+    with mock.patch.object(services, "change_role", side_effect=services.NoLongerAdmin):
+        response = alice_client.post(
+            f"/settings/members/{membership(bob, acme).pk}/role/",
+            {"role": Role.VIEWER},
+            HTTP_ACCEPT_LANGUAGE=language,
+            follow=True,
+        )
+
+    assert response.redirect_chain == [("/settings/users/", 302)]
+    assert message in response.text
+
+
+def test_a_member_removed_while_the_page_was_open_is_not_found(alice_client, acme, bob):
+    from unittest import mock
+
+    from accounts import services
+
+    with mock.patch.object(services, "remove_member", side_effect=Membership.DoesNotExist):
+        response = remove(alice_client, membership(bob, acme))
+
+    assert response.status_code == 404

@@ -49,3 +49,51 @@ def test_existing_accounts_get_canonical_addresses_and_collisions_are_reported(c
 
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
     ensure_search_index()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_open_invitations_of_one_address_are_closed_down_to_the_newest():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    apps = migrate([("accounts", "0003_pending_sign_up")])
+    Organization = apps.get_model("accounts", "Organization")
+    Invitation = apps.get_model("accounts", "Invitation")
+    acme = Organization.objects.create(name="Acme", slug="acme")
+    globex = Organization.objects.create(name="Globex", slug="globex")
+    now = timezone.now()
+
+    def invitation(organization, n, *, days_ago, **extra):
+        return Invitation.objects.create(
+            organization=organization,
+            email="dora@newco.test",
+            email_canonical="dora@newco.test",
+            token_hash=f"h{n}",
+            sent_at=now - timedelta(days=days_ago),
+            expires_at=now - timedelta(days=days_ago) + timedelta(days=7),
+            **extra,
+        )
+
+    expired = invitation(acme, 1, days_ago=10)
+    older = invitation(acme, 2, days_ago=2)
+    newest = invitation(acme, 3, days_ago=1)
+    accepted = invitation(acme, 4, days_ago=3, accepted_at=now)
+    elsewhere = invitation(globex, 5, days_ago=2)
+
+    apps = migrate([("accounts", "0004_one_open_invitation_per_address")])
+    Invitation = apps.get_model("accounts", "Invitation")
+    still_open = set(
+        Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    assert still_open == {newest.pk, elsewhere.pk}
+    assert Invitation.objects.get(pk=accepted.pk).revoked_at is None
+    assert (
+        Invitation.objects.filter(pk__in=[expired.pk, older.pk], revoked_at__isnull=False).count()
+        == 2
+    )
+
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    ensure_search_index()

@@ -90,3 +90,65 @@ def test_the_link_works_only_once(alice):
     again = Client().get(path, follow=True, HTTP_ACCEPT_LANGUAGE="en")
 
     assert "This link no longer works" in again.text
+
+
+class TestLimits:
+    """At most 3 reset e-mails an hour to one address and 10 for one client address; beyond,
+    the same answer and no e-mail, whether or not the address has an account."""
+
+    @pytest.fixture(autouse=True)
+    def _limits(self, settings):
+        settings.MAIL_LIMIT_PER_ADDRESS = 3
+        settings.MAIL_LIMIT_PER_CLIENT = 10
+        settings.MAIL_LIMIT_WINDOW_SECONDS = 3600
+
+    @staticmethod
+    def ask(email: str, address: str = "10.0.0.1"):
+        return ask_for_reset(Client(), email, REMOTE_ADDR=address)
+
+    def test_the_fourth_request_for_an_address_within_the_hour_sends_nothing(self, alice):
+        for n in range(3):
+            self.ask("alice@acme.test", address=f"10.0.0.{n}")
+        assert len(mail.outbox) == 3
+
+        response = self.ask("ALICE@acme.test", address="10.0.0.99")
+
+        assert response.status_code == 302
+        assert response["Location"] == "/password/reset/sent/"
+        assert len(mail.outbox) == 3
+
+    def test_over_the_limit_known_and_unknown_addresses_get_the_same_answer(self, alice):
+        for _ in range(3):
+            self.ask("alice@acme.test")
+            self.ask("nobody@acme.test", address="10.0.0.2")
+
+        known = self.ask("alice@acme.test")
+        unknown = self.ask("nobody@acme.test", address="10.0.0.2")
+
+        assert known.status_code == unknown.status_code == 302
+        assert known["Location"] == unknown["Location"] == "/password/reset/sent/"
+        assert len(mail.outbox) == 3
+
+    def test_a_client_may_ask_for_ten_addresses_an_hour(self, alice, bob):
+        for n in range(9):
+            self.ask(f"guess{n}@acme.test", address="203.0.113.9")
+
+        self.ask("alice@acme.test", address="203.0.113.9")
+        self.ask("bob@acme.test", address="203.0.113.9")
+        self.ask("bob@acme.test", address="198.51.100.7")
+
+        assert [m.to for m in mail.outbox] == [["alice@acme.test"], ["bob@acme.test"]]
+
+    def test_the_limit_ends_an_hour_after_the_last_e_mail(self, alice):
+        import time
+        from unittest import mock
+
+        for _ in range(4):
+            self.ask("alice@acme.test")
+        assert len(mail.outbox) == 3
+        later = time.time() + 3601
+
+        with mock.patch("django.core.cache.backends.locmem.time.time", return_value=later):
+            self.ask("alice@acme.test")
+
+        assert len(mail.outbox) == 4
