@@ -27,10 +27,11 @@ def csv_dialect() -> tuple[str, str]:
 
 
 def write_csv(header: Iterable[str], rows: Iterable[Iterable[str]], delimiter: str = "") -> bytes:
-    """UTF-8 with a BOM, in the user's dialect unless a `delimiter` is given."""
+    """UTF-8 with a BOM, in the user's dialect unless a `delimiter` is given; the header's
+    names are escaped like cells (they may come from an uploaded file)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter or csv_dialect()[0], lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([escape_formula(name) for name in header])
     writer.writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
