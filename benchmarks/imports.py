@@ -81,7 +81,7 @@ def run() -> list[tuple[str, float]]:
     from accounts.models import Organization
     from contacts_app.models import Contact
     from importer.reading import read_csv
-    from importer.resources import CustomerResource
+    from importer.targets.customers import CustomerResource
 
     data = SAMPLE.read_bytes()
     translation.activate("de")

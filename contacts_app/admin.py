@@ -23,6 +23,7 @@ class NoteInline(admin.TabularInline):
 
 @admin.register(Contact)
 class ContactAdmin(ImportExportModelAdmin):
+    # The import and export resources come from the importer's targets (importer/admin.py).
     list_display = [
         "display_name",
         "organization",
@@ -48,11 +49,6 @@ class ContactAdmin(ImportExportModelAdmin):
     raw_id_fields = ["organization", "created_by", "updated_by"]
     readonly_fields = ["display_name", "search_text", "version"]
     inlines = [ContactPersonInline, WebProfileInline, NoteInline]
-
-    def get_resource_classes(self, request):
-        from importer.resources import CustomerResource, SupplierResource
-
-        return [CustomerResource, SupplierResource]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

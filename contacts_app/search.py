@@ -18,16 +18,18 @@ from __future__ import annotations
 import json
 import operator
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache, reduce
+from functools import reduce
 from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import BigIntegerField, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Mod
+
+# The folding rules live in core (products fold alike); contacts code may name them from here.
+from core.folding import UMLAUTS, fold, fold_variants  # noqa: F401
 
 if TYPE_CHECKING:
     from accounts.models import Organization
@@ -37,47 +39,9 @@ PG_INDEX = "contacts_contact_search_trgm"  # its parts: contacts_contact_search_
 PG_INDEX_PARTS = 16
 TRIGRAM = 3  # the shortest term the trigram index can look up
 FEW_MATCHES = 300
-UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 PHONE_QUERY = re.compile(r"^\+?[\d\s()/.\-]+$")
 NON_DIGITS = re.compile(r"\D+")
 DACH_CODES = {"49", "43", "41"}
-
-
-FOLD_LETTERS = str.maketrans(
-    {"ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th", "ð": "d"}
-)
-
-
-def fold(text: str) -> str:
-    """Lower case, ß as ss, and letters without their accents: "Müller" → "muller"."""
-    if text.isascii():  # most names, every e-mail address: nothing to take apart
-        return text.lower()
-    return _fold_unicode(text)
-
-
-@lru_cache(maxsize=16384)
-def _fold_unicode(text: str) -> str:
-    # Names and cities repeat: an import of thousands of rows folds "München" many times.
-    text = text.lower().replace("ß", "ss")
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    # Letters that do not decompose (ł, ø, đ, æ, ı) get their usual Latin stand-ins; lower case
-    # again, as styled letters (𝐇, Ｈ) only become plain capitals by decomposing.
-    return stripped.translate(FOLD_LETTERS).lower()
-
-
-def fold_variants(text: str) -> str:
-    """The folded text, plus the spelled-out umlaut form when it differs."""
-    if text.isascii():
-        return text.lower()
-    return _fold_variants_unicode(text)
-
-
-@lru_cache(maxsize=16384)
-def _fold_variants_unicode(text: str) -> str:
-    folded = fold(text)
-    spelled = fold(text.lower().translate(UMLAUTS))
-    return folded if spelled == folded else f"{folded} {spelled}"
 
 
 def phone_digits(value: str) -> str:

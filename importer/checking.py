@@ -17,12 +17,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .columns import Column, column_index, normalize_header
 from .formulas import unescape_formula
 from .reading import ParsedFile
+
+
+class OnDuplicate(models.TextChoices):
+    """What a row does whose number (or name) an existing record has."""
+
+    UPDATE = "update", gettext_lazy("Update the existing record")
+    SKIP = "skip", gettext_lazy("Skip the row")
 
 
 @dataclass

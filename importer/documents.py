@@ -1,45 +1,19 @@
-"""Files generated from the column definitions: the CSV template and the quick reference PDF."""
+"""Files made from a target's columns: the CSV template and the quick reference PDF."""
 
 from __future__ import annotations
-
-import csv
-import io
 
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from .columns import Column
-from .models import Target
+from .csv_writing import write_csv
 from .reading import MAX_BYTES
+from .targets import ImportTarget
 
 
-def csv_dialect() -> tuple[str, str]:
-    """Delimiter and language code for files meant for the user's spreadsheet program.
-
-    German Excel expects semicolons; English Excel commas. Both read UTF-8 with a BOM.
-    """
-    language = (get_language() or "en")[:2]
-    return (";" if language == "de" else ","), language
-
-
-def columns_for(target: str) -> list[Column]:
-    from .services import columns_for as target_columns
-
-    return target_columns(target)
-
-
-def write_csv(header: list[str], rows: list[list[str]]) -> bytes:
-    delimiter, _language = csv_dialect()
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def template_csv(target: str) -> bytes:
-    columns = columns_for(target)
+def template_csv(target: ImportTarget) -> bytes:
+    """The target's columns in the user's language, with a row of examples."""
+    columns = target.columns
     return write_csv([c.label for c in columns], [[c.example for c in columns]])
 
 
@@ -68,16 +42,16 @@ def pdf_text(value: object) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def quick_reference_pdf(target: str) -> bytes:
+def quick_reference_pdf(target: ImportTarget) -> bytes:
     """A printable page per target: every column, required or not, format and example."""
-    columns = columns_for(target)
+    columns = target.columns
     language = (get_language() or "en")[:2]
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.set_title(pdf_text(_("Kontor import quick reference")))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    title = _("Quick reference: importing %(target)s") % {"target": Target(target).label}
+    title = _("Quick reference: importing %(target)s") % {"target": target.label}
     pdf.cell(0, 10, pdf_text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     rules = [

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .checking import OnDuplicate
 from .columns import Column
-from .models import OnDuplicate
 from .reading import DELIMITERS, MAX_BYTES, delimiter_label, encoding_choices
 
 ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv")

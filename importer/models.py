@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 
+from .bulk import one_of
+from .checking import OnDuplicate
 
-class Target(models.TextChoices):
-    CUSTOMERS = "customers", _("Customers")
-    SUPPLIERS = "suppliers", _("Suppliers")
-    PRODUCTS = "products", _("Products")
+if TYPE_CHECKING:
+    from .targets import ImportTarget
 
 
-class OnDuplicate(models.TextChoices):
-    UPDATE = "update", _("Update the existing record")
-    SKIP = "skip", _("Skip the row")
+def _targets():
+    # The targets' modules use the models of every app (and django-import-export's resources
+    # made from them), so they are imported once the models are loaded, not while they load.
+    from . import targets
+
+    return targets
+
+
+def target_choices() -> list[tuple[str, str]]:
+    """The stored target's choices: one per import target (`importer.targets.TARGETS`), read
+    when they are needed, so that a new target needs no migration. Migrations name this
+    function: keep its name and place."""
+    return _targets().target_choices()
 
 
 class ImportRun(models.Model):
@@ -30,7 +42,7 @@ class ImportRun(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="import_runs"
     )
-    target = models.CharField(_("target"), max_length=12, choices=Target.choices)
+    target = models.CharField(_("target"), max_length=12, choices=target_choices)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -68,14 +80,16 @@ class ImportRun(models.Model):
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_target_display()})"
 
+    @property
+    def import_target(self) -> ImportTarget:
+        return _targets().get_target(self.target)
+
     def created(self) -> set[int]:
         """The ids of the records the import created."""
         return {pk for first, last in self.created_ids for pk in range(first, last + 1)}
 
     def created_among(self, records: models.QuerySet) -> models.QuerySet:
         """Those of `records` (of this import's target) that the import created."""
-        from .bulk import one_of
-
         if not self.created_ids:
             return records.none()
         lowest = min(first for first, _last in self.created_ids)
@@ -89,7 +103,7 @@ class SavedMapping(models.Model):
     """The organization's last column assignment per target, by normalised header name."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    target = models.CharField(max_length=12, choices=Target.choices)
+    target = models.CharField(max_length=12, choices=target_choices)
     assignments = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
 

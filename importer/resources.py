@@ -1,12 +1,15 @@
-"""django-import-export resources, generated from the column definitions in `columns.py`.
+"""django-import-export resources, generated from an import target's columns.
 
+Each target makes its own (`ImportTarget.resource`) with the factory here that fits its model.
 They serve the Django admin's import and export for superusers (one row at a time, with an
-"Organisation" column naming the organization's slug) and the benchmark's baseline. The import
-pages use the bulk path in `contact_import.py` instead, which is many times faster.
+"Organisation" column naming the organization's slug, see `importer/admin.py`) and the
+benchmark's baseline. The import pages use the targets' bulk paths instead, which are many times
+faster.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,7 +21,7 @@ from contacts_app.services import allocate_numbers, refresh_derived_fields
 from products.models import Product
 from products.services import refresh_derived_fields as refresh_product
 
-from .columns import CUSTOMER_COLUMNS, PRODUCT_COLUMNS, SUPPLIER_COLUMNS, Column
+from .columns import Column
 from .formulas import escape_formula, unescape_formula
 
 CONTACT_FIELDS = {f.name for f in Contact._meta.concrete_fields}
@@ -46,7 +49,8 @@ class ColumnWidget(widgets.Widget):
         return escape_formula(str(getattr(value, "code", value)))
 
 
-def _contact_resource(name: str, columns: list[Column], number: str, role: str):
+def contact_resource(name: str, columns: Sequence[Column], number: str, role: str):
+    """A resource for contacts of one role (NumberSequence.Role) whose number is `number`."""
     declared: dict[str, Any] = {
         "organization": fields.Field(
             attribute="organization",
@@ -86,14 +90,6 @@ def _contact_resource(name: str, columns: list[Column], number: str, role: str):
     )
 
 
-CustomerResource = _contact_resource(
-    "CustomerResource", CUSTOMER_COLUMNS, "customer_number", NumberSequence.Role.CUSTOMER
-)
-SupplierResource = _contact_resource(
-    "SupplierResource", SUPPLIER_COLUMNS, "supplier_number", NumberSequence.Role.SUPPLIER
-)
-
-
 PRODUCT_FIELDS = {f.name for f in Product._meta.concrete_fields}
 
 
@@ -107,7 +103,8 @@ class ProductWidget(ColumnWidget):
         return parsed
 
 
-def _product_resource():
+def product_resource(name: str, columns: Sequence[Column]):
+    """A resource for products; the price not given is computed from the other."""
     declared: dict[str, Any] = {
         "organization": fields.Field(
             attribute="organization",
@@ -115,7 +112,7 @@ def _product_resource():
             widget=widgets.ForeignKeyWidget(Organization, "slug"),
         )
     }
-    for column in PRODUCT_COLUMNS:
+    for column in columns:
         if column.key in PRODUCT_FIELDS:
             declared[column.key] = fields.Field(
                 attribute=column.key, column_name=column.de, widget=ProductWidget(column)
@@ -136,10 +133,7 @@ def _product_resource():
         refresh_product(instance)
 
     return type(
-        "ProductResource",
+        name,
         (resources.ModelResource,),
         {**declared, "Meta": Meta, "before_save_instance": before_save_instance},
     )
-
-
-ProductResource = _product_resource()

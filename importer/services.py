@@ -5,13 +5,10 @@ Used by the import pages and by `manage.py import_csv`, so both behave the same.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Sequence
 from datetime import timedelta
-from types import ModuleType
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 
-from . import bulk, contact_import
+from . import bulk
 from .checking import (
     KEPT_FORMAT,
     CheckResult,
+    OnDuplicate,
     RowOutcome,
     auto_mapping,
     keep_rows,
@@ -31,24 +29,14 @@ from .checking import (
     missing_required,
 )
 from .columns import Column, normalize_header
+from .csv_writing import write_csv
 from .formulas import escape_formula
-from .models import ImportRun, OnDuplicate, SavedMapping, Target, id_ranges
+from .models import ImportRun, SavedMapping, id_ranges
 from .reading import ImportFileError, ParsedFile, check_size, read_csv
+from .targets import get_target
 
 ABANDONED_AFTER = timedelta(days=1)
 ATTEMPTS = 3
-
-
-def handler(target: str) -> ModuleType:
-    if target == Target.PRODUCTS:
-        from . import product_import
-
-        return product_import
-    return contact_import
-
-
-def columns_for(target: str) -> list[Column]:
-    return handler(target).columns_for(target)
 
 
 def saved_assignments(organization: Organization, target: str) -> dict[str, str]:
@@ -81,7 +69,7 @@ def start_import(
         encoding=parsed.encoding,
         delimiter=parsed.delimiter,
         mapping=auto_mapping(
-            parsed.headers, columns_for(target), saved_assignments(organization, target)
+            parsed.headers, get_target(target).columns, saved_assignments(organization, target)
         ),
     )
     return run, parsed
@@ -103,7 +91,7 @@ def change_reading(run: ImportRun, *, encoding: str, delimiter: str) -> ParsedFi
     if headers_changed or len(run.mapping) != len(parsed.headers):
         run.mapping = auto_mapping(
             parsed.headers,
-            columns_for(run.target),
+            run.import_target.columns,
             saved_assignments(run.organization, run.target),
         )
     run.save(update_fields=["encoding", "delimiter", "mapping"])
@@ -115,7 +103,7 @@ def set_mapping(run: ImportRun, *, mapping: Sequence[str], on_duplicate: str) ->
     run.mapping = list(mapping)
     run.on_duplicate = on_duplicate
     run.save(update_fields=["mapping", "on_duplicate"])
-    return missing_required(run.mapping, columns_for(run.target))
+    return missing_required(run.mapping, run.import_target.columns)
 
 
 def checked_for(run: ImportRun) -> str:
@@ -135,7 +123,7 @@ def _file_rows(
     if kept is not None:
         return kept
     parsed = parsed or parse(run)
-    rows = handler(run.target).check_file(parsed, run.mapping, target=run.target)
+    rows = run.import_target.check_file(parsed, run.mapping)
     if keep:
         run.checked_rows, run.checked_for = keep_rows(parsed.headers, rows), key
         ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.DRAFT).update(
@@ -157,12 +145,8 @@ def check(run: ImportRun, parsed: ParsedFile | None = None, *, keep: bool = True
 
 def _check_database(run: ImportRun, rows: list[RowOutcome]) -> CheckResult:
     """The database's part of the check of the file's `rows`, with the run's choices."""
-    return handler(run.target).check_database(
-        rows,
-        run.mapping,
-        organization=run.organization,
-        target=run.target,
-        on_duplicate=run.on_duplicate,
+    return run.import_target.check_database(
+        rows, run.mapping, organization=run.organization, on_duplicate=run.on_duplicate
     )
 
 
@@ -200,9 +184,7 @@ def _commit(run: ImportRun, *, by: User | None) -> CheckResult:
         headers, rows = _file_rows(locked, None, keep=False)
         result = _check_database(locked, rows)
         now = timezone.now()
-        created = handler(run.target).write(
-            result, organization=run.organization, target=run.target, by=by, now=now
-        )
+        created = run.import_target.write(result, organization=run.organization, by=by, now=now)
         run.created_ids = id_ranges(created)
         run.status = ImportRun.Status.DONE
         run.finished_at = now
@@ -228,10 +210,10 @@ def remember_mapping(run: ImportRun, headers: Sequence[str]) -> None:
 
 
 def failed_rows_csv(headers: Sequence[str], delimiter: str, result: CheckResult) -> bytes:
-    """The invalid rows with their original cells and a column saying what is wrong."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([*headers, _("Error")])
+    """The invalid rows with their original cells and a column saying what is wrong, in the
+    uploaded file's delimiter; its cells and names as they were, formulas escaped."""
+    width = len(headers)
+    rows = []
     for row in result.rows:
         if row.status != "invalid":
             continue
@@ -241,10 +223,9 @@ def failed_rows_csv(headers: Sequence[str], delimiter: str, result: CheckResult)
             for e in row.errors
         )
         # Exactly one cell per header, so that the reason stands in the error column.
-        width = len(headers)
         cells = (row.cells + [""] * width)[:width]
-        writer.writerow([*(escape_formula(c) for c in cells), problems])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        rows.append([*(escape_formula(c) for c in cells), problems])
+    return write_csv([*headers, _("Error")], rows, delimiter=delimiter)
 
 
 def undo(run: ImportRun, *, by: User | None) -> tuple[int, list]:
@@ -252,7 +233,7 @@ def undo(run: ImportRun, *, by: User | None) -> tuple[int, list]:
         locked = ImportRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != ImportRun.Status.DONE:
             raise ImportFileError(_("Only a finished import can be undone."), code="not_done")
-        deleted, kept = handler(run.target).undo(run)
+        deleted, kept = run.import_target.undo(run)
         run.status = ImportRun.Status.UNDONE
         run.undone_at = timezone.now()
         run.counts = {**run.counts, "undone": deleted, "kept": len(kept)}

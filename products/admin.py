@@ -7,6 +7,7 @@ from .services import refresh_derived_fields
 
 @admin.register(Product)
 class ProductAdmin(ImportExportModelAdmin):
+    # The import and export resources come from the importer's targets (importer/admin.py).
     list_display = [
         "name",
         "number",
@@ -23,11 +24,6 @@ class ProductAdmin(ImportExportModelAdmin):
     list_select_related = ["organization"]
     raw_id_fields = ["organization", "created_by", "updated_by"]
     readonly_fields = ["created_at", "updated_at"]
-
-    def get_resource_classes(self, request):
-        from importer.resources import ProductResource
-
-        return [ProductResource]
 
     def save_model(self, request, obj, form, change):
         # The price entered (net or gross, as `leading_price` says) wins; the other is computed.

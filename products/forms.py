@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from importer.values import parse_decimal, validate_gtin
+from core.values import parse_decimal, validate_gtin
 
 from . import services
 from .models import PRICE_MAX_DIGITS, Product

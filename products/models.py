@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ChangeStamped, Organization
-from importer.values import validate_gtin
+from core.values import validate_gtin
 
 NUMBER_MAX_LENGTH = 18
 PRICE_MAX_DIGITS = 12

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from accounts.models import Organization
-from contacts_app.search import fold
+from core.folding import fold
 
 from .models import Product
 

@@ -1,8 +1,9 @@
 """Everything that changes products: create, update, archive, delete.
 
 Views, the importer and the admin all go through these functions, so the computed price and the
-search text are right whichever way a product comes in. The importer builds many products with
-`build_product` and saves them in bulk.
+search text are right whichever way a product comes in: `apply_product_data` is the one rule for
+how given values become a product's fields. The importer builds many products with
+`build_product` (and changes many with `apply_product_data`) and saves them in bulk.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User
-from contacts_app.search import fold_variants
-from importer.values import validate_gtin
+from core.folding import fold_variants
+from core.values import validate_gtin
 
 from .models import Product
 
@@ -40,7 +41,10 @@ class ProductData(TypedDict, total=False):
     price: Decimal
 
 
+# The fields given as they are (ProductData without the price), and every field that
+# `apply_product_data` may change.
 FIELDS = ("kind", "number", "gtin", "name", "description", "internal_note", "unit", "tax_rate")
+APPLIED_FIELDS = (*FIELDS, "leading_price", "net_price", "gross_price", "search_text")
 # Checked separately or not at all: the organization and users are set by the code, not typed.
 NOT_CHECKED = ["organization", "created_by", "updated_by"]
 NUMBER_TAKEN = _("Another product already has the number “%(number)s”.")
@@ -73,7 +77,9 @@ def refresh_derived_fields(product: Product) -> None:
     product.search_text = product_search_text(product)
 
 
-def _apply(product: Product, data: Mapping[str, Any]) -> None:
+def apply_product_data(product: Product, data: ProductData | Mapping[str, Any]) -> None:
+    """Set the product's fields from `data` (those it has; the others stay), with the price not
+    entered and the search text computed. Saves nothing."""
     for field in FIELDS:
         if field in data:
             value = data[field]
@@ -125,7 +131,7 @@ def build_product(
 ) -> Product:
     """A new, unsaved product from `data`, with prices and search text computed."""
     product = Product(organization=organization, created_by=by, updated_by=by)
-    _apply(product, data)
+    apply_product_data(product, data)
     return product
 
 
@@ -142,7 +148,7 @@ def update_product(
     *, product: Product, data: ProductData | Mapping[str, Any], by: User | None
 ) -> Product:
     """Change the fields in `data`; raises ValidationError (by field) if it breaks a rule."""
-    _apply(product, data)
+    apply_product_data(product, data)
     product.updated_by = by
     _check_and_save(product)
     return product

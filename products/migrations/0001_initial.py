@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import importer.values
+import core.values
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('product', 'Product'), ('service', 'Service')], default='product', max_length=10, verbose_name='type')),
                 ('number', models.CharField(blank=True, help_text='Optional; at most 18 characters, unique in your organization.', max_length=18, verbose_name='product number')),
-                ('gtin', models.CharField(blank=True, help_text='8, 12, 13 or 14 digits.', max_length=14, validators=[importer.values.validate_gtin], verbose_name='GTIN/EAN')),
+                ('gtin', models.CharField(blank=True, help_text='8, 12, 13 or 14 digits.', max_length=14, validators=[core.values.validate_gtin], verbose_name='GTIN/EAN')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
                 ('description', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='description')),
                 ('internal_note', models.TextField(blank=True, help_text='Only for your team; never printed on documents.', max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='internal note')),

@@ -545,6 +545,22 @@ def test_the_error_file_does_not_hand_formulas_to_a_spreadsheet(bob_client):
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
 
 
+def test_the_error_file_does_not_hand_a_formula_in_the_header_to_a_spreadsheet(bob_client):
+    header = 'Firmenname;"=HYPERLINK(""http://x"",""Hilfe"")";@SUMME;-Rabatt'
+    shown = preview(bob_client, csv_bytes(header, "A GmbH;1;2;3", ";1;2;3"))
+    assert shown.counts == counts(new=1, invalid=1)
+    confirm(bob_client, shown.run)
+    names, *rows = failed_rows(bob_client, shown.run)
+    assert names == [
+        "Firmenname",
+        '\'=HYPERLINK("http://x","Hilfe")',
+        "'@SUMME",
+        "'-Rabatt",
+        "Error",
+    ]
+    assert [row[1:4] for row in rows] == [["1", "2", "3"]]
+
+
 def test_a_cell_escaped_as_the_export_writes_it_is_imported_as_text(bob_client, acme):
     """The export writes "=1+1 Consulting" as "'=1+1 Consulting"; that must come back."""
     shown = preview(bob_client, csv_bytes("Firmenname", "'=1+1 Consulting"))

@@ -235,13 +235,13 @@ def test_imported_contacts_are_found_by_search_and_later_ones_too(acme, alice):
 
 def test_an_import_that_fails_while_writing_leaves_search_working(acme, alice, monkeypatch):
     from contacts_app.selectors import ContactFilter, contact_list
-    from importer import contact_import
     from importer.reading import ImportFileError
+    from importer.targets import contact_writing
 
     def exhausted(**_kwargs):
-        raise contact_import.NumberRangeExhausted
+        raise contact_writing.NumberRangeExhausted
 
-    monkeypatch.setattr(contact_import, "allocate_numbers", exhausted)
+    monkeypatch.setattr(contact_writing, "allocate_numbers", exhausted)
     run, _parsed = start(acme, csv_bytes("Firmenname", "Ohne Nummer GmbH"))
     with pytest.raises(ImportFileError):
         services.commit(run, by=alice)

@@ -10,7 +10,7 @@ from contacts_app.models import Contact
 from contacts_app.services import add_note, create_contact
 from importer import services
 from importer.exporting import export_target
-from importer.resources import CustomerResource
+from importer.targets.customers import CustomerResource
 
 FIELDS = (
     "kind",
@@ -170,7 +170,7 @@ def test_the_admin_resource_imports_and_exports_for_superusers(acme, client):
 def test_the_admin_product_resource_imports_with_computed_prices(acme):
     from decimal import Decimal
 
-    from importer.resources import ProductResource
+    from importer.targets.products import ProductResource
     from products.models import Product
 
     dataset = tablib.Dataset(

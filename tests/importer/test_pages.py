@@ -197,3 +197,25 @@ def test_another_encoding_can_be_chosen(bob_client):
     assert "UTF-8" in page and "not" in page.lower()
     run.refresh_from_db()
     assert run.encoding == "cp1252"
+
+
+@pytest.mark.parametrize(
+    ("target", "data", "link", "label"),
+    [
+        ("customers", b"Firmenname\nA GmbH\n", "/contacts/?role=customer", "Show contacts"),
+        ("suppliers", b"Firmenname\nA GmbH\n", "/contacts/?role=supplier", "Show contacts"),
+        (
+            "products",
+            b"Bezeichnung;Einheit;Nettopreis\nBrot;St\xc3\xbcck;2,50\n",
+            "/products/",
+            "Show products",
+        ),
+    ],
+)
+def test_the_result_page_leads_to_what_the_import_brought_in(bob_client, target, data, link, label):
+    upload(bob_client, "f.csv", data, target)
+    run = ImportRun.objects.get()
+    assert bob_client.get(f"/import/runs/{run.pk}/preview/", **EN).status_code == 200
+    bob_client.post(f"/import/runs/{run.pk}/confirm/", **EN)
+    page = bob_client.get(f"/import/runs/{run.pk}/", **EN).content.decode()
+    assert f'href="{link}">{label}</a>' in page

@@ -11,7 +11,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from importer.values import (
+from core.values import (
     gtin_check_digit,
     normalize_salutation,
     parse_bool,

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from accounts.models import Organization
 from importer.exporting import export_target
-from importer.models import Target
+from importer.targets import target_keys
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--organization", required=True, help="the organization's slug")
-        parser.add_argument("--target", required=True, choices=Target.values)
+        parser.add_argument("--target", required=True, choices=target_keys())
         parser.add_argument("--language", choices=["de", "en"], default="de")
         parser.add_argument("-o", "--output", help="file to write (default: standard output)")
 

@@ -14,7 +14,7 @@ from django.utils import translation
 from accounts.models import Organization
 from contacts_app.models import Contact
 from importer.exporting import export_target
-from importer.models import Target
+from importer.targets import TARGETS
 
 
 def organization_data(organization: Organization) -> dict:
@@ -79,8 +79,8 @@ class Command(BaseCommand):
             translation.override(language),
             zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive,
         ):
-            for target in Target.values:
-                archive.writestr(f"{target}.csv", export_target(organization, target))
+            for target in TARGETS:
+                archive.writestr(f"{target.key}.csv", export_target(organization, target.key))
             archive.writestr(
                 "organization.json",
                 json.dumps(

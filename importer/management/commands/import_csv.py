@@ -13,9 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organization
 from importer import services
-from importer.checking import missing_required
-from importer.models import OnDuplicate, Target
+from importer.checking import OnDuplicate, missing_required
 from importer.reading import ImportFileError, check_size
+from importer.targets import target_keys
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="the CSV file")
         parser.add_argument("--organization", required=True, help="the organization's slug")
-        parser.add_argument("--target", required=True, choices=Target.values)
+        parser.add_argument("--target", required=True, choices=target_keys())
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
         parser.add_argument("--encoding", help="e.g. utf-8, cp1252 (default: detected)")
         parser.add_argument("--delimiter", help="; , tab or | (default: detected)")
@@ -64,7 +64,7 @@ class Command(BaseCommand):
         except (ImportFileError, LookupError) as error:
             self.stderr.write(f"Refused: {error}")
             sys.exit(1)
-        missing = missing_required(run.mapping, services.columns_for(run.target))
+        missing = missing_required(run.mapping, run.import_target.columns)
         if missing:
             services.discard(run)
             names = ", ".join(c.de for c in missing)
@@ -90,8 +90,6 @@ class Command(BaseCommand):
         if len(result.errors) > 20:
             self.stdout.write(f"  … and {len(result.errors) - 20} more")
         if options["errors_to"]:
-            from importer.services import failed_rows_csv
-
             Path(options["errors_to"]).write_bytes(
-                failed_rows_csv(parsed.headers, parsed.delimiter, result)
+                services.failed_rows_csv(parsed.headers, parsed.delimiter, result)
             )

@@ -1,0 +1,137 @@
+"""A contact file's row: split into the contact, its contact persons, web profiles and note,
+checked against the rules a contact keeps, and compared with what a contact has already.
+
+These run for every row of files of thousands of rows: what can be is worked out once, here at
+import time (the column keys of each contact person, the contact's own fields).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from contacts_app import validators
+from contacts_app.models import Contact, ContactPerson, Note, WebProfile
+from core.folding import fold
+
+from ..checking import RowOutcome
+from ..columns import Column
+
+PERSON_FIELDS = (
+    "salutation",
+    "first_name",
+    "last_name",
+    "position",
+    "email",
+    "phone",
+    "extension",
+    "mobile",
+)
+PROFILE_KINDS = ("website", "blog", "twitter", "skype", "linkedin", "xing")
+CONTACT_FIELDS = frozenset(
+    f.name for f in Contact._meta.get_fields() if getattr(f, "concrete", False)
+) - {"id", "organization", "version", "search_text", "display_name", "sort_name"}
+
+# Per contact person of a row: (column key, ContactPerson field) for each of its columns.
+PERSON_COLUMNS = tuple(
+    tuple((f"person{n}_{f}", "phone_extension" if f == "extension" else f) for f in PERSON_FIELDS)
+    for n in (1, 2)
+)
+PERSON_KEYS = tuple(frozenset(key for key, _field in columns) for columns in PERSON_COLUMNS)
+PROFILE_COLUMNS = tuple((f"profile_{k}", k) for k in PROFILE_KINDS)
+
+
+def split(values: dict[str, Any]) -> tuple[dict, list[dict], list[tuple[str, str]], str]:
+    """A row's values → contact fields, contact persons, web profiles and the note.
+
+    `values` holds the row's non-empty cells only (see `checking.parse_rows`).
+    """
+    contact = {k: v for k, v in values.items() if k in CONTACT_FIELDS}
+    persons = [
+        {field: values.get(key, "") for key, field in columns}
+        for columns, keys in zip(PERSON_COLUMNS, PERSON_KEYS, strict=True)
+        if not keys.isdisjoint(values)
+    ]
+    profiles = [(kind, values[key]) for key, kind in PROFILE_COLUMNS if key in values]
+    return contact, persons, profiles, values.get("note", "")
+
+
+def check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
+    """What a contact needs beyond its cells: a name, persons only for companies, postal codes
+    that fit the country."""
+    values = row.values
+    row.parts = split(values)
+    contact, persons, _profiles, _note = row.parts
+    is_company = bool(contact.get("company_name"))
+    if not is_company and not contact.get("last_name"):
+        row.fail(
+            columns["company_name"].label,
+            "",
+            _("Each row needs a company name (for a company) or a last name (for a person)."),
+        )
+    if not is_company and persons:
+        row.fail(
+            columns["person1_last_name"].label,
+            "",
+            _(
+                "Only companies have contact persons: fill in the company name, or leave the "
+                "contact person columns empty."
+            ),
+        )
+    for n, keys in enumerate(PERSON_KEYS, start=1):
+        last_name = f"person{n}_last_name"
+        if last_name not in values and not keys.isdisjoint(values):
+            row.fail(columns[last_name].label, "", _("A contact person needs a last name."))
+    for prefix in ("billing", "shipping"):
+        code = values.get(f"{prefix}_postal_code")
+        if code:
+            country = values.get(f"{prefix}_country") or "DE"
+            try:
+                validators.validate_postal_code(code, country)
+            except Exception as error:  # noqa: BLE001 - a ValidationError with a message
+                messages = getattr(error, "messages", [str(error)])
+                row.fail(columns[f"{prefix}_postal_code"].label, code, " ".join(messages))
+
+
+def children_of(contacts: Iterable[Contact]) -> dict[int, dict[str, Any]]:
+    """The contact persons (by folded name), web profiles and notes the contacts have."""
+    ids = [c.pk for c in contacts]
+    found: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"persons": set(), "profiles": set(), "notes": set()}
+    )
+    if not ids:
+        return found
+    for cid, first, last in ContactPerson.objects.filter(contact_id__in=ids).values_list(
+        "contact_id", "first_name", "last_name"
+    ):
+        found[cid]["persons"].add((fold(first), fold(last)))
+    for cid, kind, value in WebProfile.objects.filter(contact_id__in=ids).values_list(
+        "contact_id", "kind", "value"
+    ):
+        found[cid]["profiles"].add((kind, value))
+    for cid, text in Note.objects.filter(contact_id__in=ids).values_list("contact_id", "text"):
+        found[cid]["notes"].add(text.strip())
+    return found
+
+
+def new_children(row: RowOutcome, contact: Contact, children) -> tuple[list, list, str]:
+    """The row's contact persons, web profiles and note that `contact` does not have yet."""
+    _contact, persons, profiles, note = split(row.values)
+    known = children[contact.pk]
+    persons = [
+        p for p in persons if (fold(p["first_name"]), fold(p["last_name"])) not in known["persons"]
+    ]
+    profiles = [p for p in profiles if p not in known["profiles"]]
+    note = note if note and note.strip() not in known["notes"] else ""
+    return persons, profiles, note
+
+
+def changes(row: RowOutcome, contact: Contact, children) -> bool:
+    """Whether the row would change `contact` (a field, or something to add)."""
+    fields, _persons, _profiles, _note = split(row.values)
+    if any(getattr(contact, k) != v for k, v in fields.items()):
+        return True
+    return any(new_children(row, contact, children))
