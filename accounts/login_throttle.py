@@ -1,7 +1,8 @@
 """Limits failed logins per account and per client address.
 
-Counters live in the default cache, which is a database table or Redis: either way they are
-shared by every server process.
+Counters live in the database cache table (the `login_limits` cache), shared by every server
+process, and with or without Redis: were they in Redis, a Redis that is away would either let
+every guess through uncounted or turn every login away.
 """
 
 from __future__ import annotations
@@ -9,9 +10,13 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from .identities import canonical_email
+
+
+def _counters():
+    return caches["login_limits"]
 
 
 def _key(kind: str, value: str) -> str:
@@ -30,12 +35,13 @@ def _keys(email: str, address: str) -> list[tuple[str, int]]:
 
 
 def is_locked(*, email: str, address: str) -> bool:
-    return any((cache.get(key) or 0) >= limit for key, limit in _keys(email, address))
+    return any((_counters().get(key) or 0) >= limit for key, limit in _keys(email, address))
 
 
 def record_failure(*, email: str, address: str) -> None:
     """Count one failure; the counters expire a full window after the latest failure."""
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    cache = _counters()
     for key, _limit in _keys(email, address):
         cache.add(key, 0, timeout=window)
         try:
@@ -48,7 +54,7 @@ def record_failure(*, email: str, address: str) -> None:
 
 
 def clear_account(*, email: str) -> None:
-    cache.delete(_key("account", email))
+    _counters().delete(_key("account", email))
 
 
 def client_address(request) -> str:
