@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def render_plain_text(template_name: str, context: dict) -> str:
     """Render a template for plain text: nothing is HTML-escaped (`&` stays `&`)."""
-    template = get_template(template_name).template
+    template = get_template(template_name).template  # type: ignore[attr-defined]
     return template.render(Context(context, autoescape=False))
 
 

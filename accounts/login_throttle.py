@@ -1,4 +1,9 @@
-"""Limits failed logins per account and per client address (for /login/ and /admin/login/)."""
+"""Limits failed logins per account and per client address (for /login/ and /admin/login/).
+
+Counters live in the database cache table (see `rate_limits`), shared by every server process,
+with or without Redis: were they in Redis, a Redis that is away would either let every guess
+through uncounted or turn every login away.
+"""
 
 from __future__ import annotations
 

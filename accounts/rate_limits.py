@@ -1,14 +1,15 @@
 """Counters of recent events per key (an account, a client address, a recipient).
 
-They live in the default cache, which is a database table or Redis: either way every server
-process sees the same counts. The keys are digests, so the cache holds no address in clear.
+They live in the `login_limits` cache, a database table whether or not Redis is configured:
+every server process sees the same counts, and a Redis that is away neither lets guesses through
+uncounted nor turns people away. The keys are digests, so the cache holds no address in clear.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 
 def cache_key(kind: str, value: str) -> str:
@@ -16,12 +17,17 @@ def cache_key(kind: str, value: str) -> str:
     return f"{kind}:{digest}"
 
 
+def _counters():
+    return caches["login_limits"]
+
+
 def count(key: str) -> int:
-    return cache.get(key) or 0
+    return _counters().get(key) or 0
 
 
 def add_one(key: str, *, window: int) -> None:
     """Count one event; the counter expires a full `window` (seconds) after the latest one."""
+    cache = _counters()
     cache.add(key, 0, timeout=window)
     try:
         cache.incr(key)
@@ -33,4 +39,4 @@ def add_one(key: str, *, window: int) -> None:
 
 
 def clear(key: str) -> None:
-    cache.delete(key)
+    _counters().delete(key)

@@ -94,6 +94,7 @@ def sign_up(
 def _send(*, to: str, token: str, has_account: bool, language: str) -> None:
     # Nothing typed into the form goes into the e-mail: the form is open to anyone, and the
     # e-mail to any address.
+    context: dict[str, object]
     if has_account:
         template = "signup_account_exists"
         context = {

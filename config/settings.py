@@ -35,7 +35,11 @@ if not SECRET_KEY:
     SECRET_KEY = _DEV_SECRET
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Without SITE_URL, links in e-mails point at this machine on the port `make run`/`make serve`
+# listen on (`make run PORT=8101`).
+SITE_URL = (
+    os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('KONTOR_PORT') or '8000'}"
+).rstrip("/")
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
 INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7"))
 INVITATIONS_PER_ORGANIZATION_PER_DAY = int(os.environ.get("INVITATIONS_PER_DAY", "50"))
@@ -71,9 +75,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz before anything else: no session, host check or HTTPS redirect for the probe.
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above everything that could read the body (none of the middleware above does).
+    "core.request_limits.RequestBodyLimitMiddleware",
+    "core.errors.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,23 +127,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The database table `kontor_cache` (manage.py createcachetable). Its entries are never culled
+# below a million (Django culls a third of them past MAX_ENTRIES, 300 by default, which would
+# let a flood of failed logins wipe the counters of the account under attack).
+DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "kontor_cache",
+    "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+}
 if REDIS_URL:
+    # A Redis that is down or silent costs a request at most a fraction of a second; pages
+    # then work without it for a while (core.cache).
+    CACHE_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.25"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.FailFastRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kontor",
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+            },
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # In the database, with Redis in front: a session outlives Redis going away.
+    SESSION_ENGINE = "core.sessions"
 else:
-    # A database table, so that login limits hold across several server processes.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "kontor_cache",
-        }
-    }
+    # A database table, so that what is cached holds across several server processes.
+    CACHES = {"default": DATABASE_CACHE}
+# Failed logins are always counted in the database table, with or without Redis: not counting
+# them while Redis is away would lift the limit, and refusing every login would lock everyone
+# out (accounts.login_throttle).
+CACHES["login_limits"] = {**DATABASE_CACHE, "KEY_PREFIX": "login-limits"}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -196,6 +220,12 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 # Minutes to wait before each further attempt; when they are used up the e-mail has failed.
 OUTBOX_RETRY_MINUTES = [int(m) for m in env_list("EMAIL_RETRY_MINUTES", "1,5,25,125")]
 
+# Request bodies: at most 1 MiB, refused with 413 before they are read (core.request_limits),
+# except on the URLs named here, which bound their bodies themselves.
+REQUEST_BODY_MAX_BYTES = 1024 * 1024
+REQUEST_BODY_LIMIT_EXEMPT_URLS = {
+    "importer:upload",  # files up to IMPORT_MAX_BYTES, refused while they stream in
+}
 # Uploads: the importer takes files up to 2 MiB; anything above is refused while it streams in.
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -219,6 +249,24 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 403 or 404 is one line in the log, not a traceback.
+    "filters": {"one_line_client_errors": {"()": "core.log_filters.OneLineClientErrors"}},
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "server": {"class": "logging.StreamHandler", "formatter": "server"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's default logging prints each of its lines a second time through the root.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"filters": ["one_line_client_errors"]},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+    },
 }

@@ -3,6 +3,10 @@ from django.urls import include, path
 
 from accounts.views.auth import home
 
+# /healthz is answered by core.health.HealthCheckMiddleware before any URL is resolved.
+handler403 = "core.errors.permission_denied"
+handler500 = "core.errors.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("", include("accounts.urls")),

@@ -93,9 +93,10 @@ def _label(name: str) -> str:
     if name == "text":
         return str(_("note"))
     try:
-        return str(Contact._meta.get_field(name).verbose_name)
+        field = Contact._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    return str(getattr(field, "verbose_name", name))
 
 
 def _shown(name: str, value: Any) -> str:

@@ -66,7 +66,12 @@ def parse_decimal(value: str, *, max_decimal_places: int | None = None) -> Decim
         result = Decimal(sign + number)
     except InvalidOperation:  # pragma: no cover - the shape check above rules this out
         raise ValidationError(_("Not a number."), code="invalid") from None
-    if max_decimal_places is not None and -result.as_tuple().exponent > max_decimal_places:
+    exponent = result.as_tuple().exponent
+    if (
+        max_decimal_places is not None
+        and isinstance(exponent, int)
+        and -exponent > max_decimal_places
+    ):
         raise ValidationError(
             _("“%(value)s” has more than %(places)s decimal places."),
             code="decimal_places",

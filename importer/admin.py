@@ -14,4 +14,7 @@ from .targets import TARGETS
 
 for target in TARGETS:
     model_admin = admin.site.get_model_admin(target.model)
-    model_admin.resource_classes = [*model_admin.resource_classes, target.resource]
+    model_admin.resource_classes = [  # type: ignore[attr-defined]
+        *model_admin.resource_classes,  # type: ignore[attr-defined]
+        target.resource,
+    ]

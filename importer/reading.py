@@ -288,7 +288,7 @@ def _chardet_guesses(data: bytes) -> list[str]:
     names = []
     for result in results:
         try:
-            names.append(codecs.lookup(result["encoding"]).name)
+            names.append(codecs.lookup(result["encoding"]).name)  # type: ignore[arg-type]
         except (LookupError, TypeError):
             continue
     return names
@@ -470,7 +470,7 @@ def read_csv(
 def _records(text: str, delimiter: str, offset: int) -> list[tuple[int, list[str]]]:
     """(line the record starts on, cells) for each non-blank record, checking cell lengths."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records = []
+    records: list[tuple[int, list[str]]] = []
     start = 1
     try:
         for cells in reader:

@@ -112,7 +112,7 @@ def _upload(request: HttpRequest, target: str, handler: LimitedUploadHandler) ->
     if handler.too_large:
         form = UploadForm()
         form.is_bound = True
-        form._errors = {"file": form.error_class([too_large_message()])}
+        form._errors = {"file": form.error_class([too_large_message()])}  # type: ignore[attr-defined]
         return ImportStart.refused(request, status=413, target=key, form=form)
     if not form.is_valid():
         return ImportStart.refused(request, status=400, target=key, form=form)
@@ -124,7 +124,7 @@ def _upload(request: HttpRequest, target: str, handler: LimitedUploadHandler) ->
             target=key,
             file_name=upload.name,
             data=data,
-            by=request.user,
+            by=request.user,  # type: ignore[arg-type]
         )
     except ImportFileError as error:
         form.add_error("file", error.message)

@@ -80,9 +80,10 @@ def refresh_derived_fields(product: Product) -> None:
 def apply_product_data(product: Product, data: ProductData | Mapping[str, Any]) -> None:
     """Set the product's fields from `data` (those it has; the others stay), with the price not
     entered and the search text computed. Saves nothing."""
+    values: Mapping[str, Any] = data
     for field in FIELDS:
-        if field in data:
-            value = data[field]
+        if field in values:
+            value = values[field]
             setattr(product, field, value.strip() if isinstance(value, str) else value)
     if "tax_rate" in data:
         product.tax_rate = int(data["tax_rate"])

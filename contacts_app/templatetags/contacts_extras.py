@@ -19,7 +19,7 @@ def tel_href(value: str) -> str:
 
 
 @register.filter
-def profile_url(profile: WebProfile) -> str:
+def profile_url(profile: WebProfile) -> str | None:
     from ..validators import web_profile_url
 
     return web_profile_url(profile.kind, profile.value)

@@ -30,7 +30,7 @@ def target_keys() -> list[str]:
 
 def target_choices() -> list[tuple[str, str]]:
     """(key, label) of every target (`ImportRun.target`'s choices)."""
-    return [(target.key, target.label) for target in TARGETS]
+    return [(target.key, str(target.label)) for target in TARGETS]
 
 
 __all__ = ["TARGETS", "ImportTarget", "get_target", "target_choices", "target_keys"]

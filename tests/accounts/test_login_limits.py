@@ -159,12 +159,11 @@ def database_cache(settings):
     """The cache Kontor uses without Redis: a table every server process shares."""
     from django.core.management import call_command
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "kontor_test_cache",
-        }
+    table = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "kontor_test_cache",
     }
+    settings.CACHES = {"default": table, "login_limits": table}
     call_command("createcachetable", verbosity=0)
 
 

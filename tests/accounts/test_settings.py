@@ -66,7 +66,7 @@ def test_development_defaults_need_no_environment():
 
 
 def test_login_limits_are_kept_where_every_server_process_sees_them(monkeypatch):
-    """Without Redis the default cache is a database table, never per-process memory."""
+    """Login limits live in a database table, never per-process memory, and not in Redis."""
     import importlib
 
     monkeypatch.delenv("REDIS_URL", raising=False)
@@ -76,11 +76,11 @@ def test_login_limits_are_kept_where_every_server_process_sees_them(monkeypatch)
     try:
         backend = reloaded.CACHES["default"]["BACKEND"]
         assert backend == "django.core.cache.backends.db.DatabaseCache"
+        assert reloaded.CACHES["login_limits"]["BACKEND"] == backend
         monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
         with_redis = importlib.reload(project_settings)
-        assert with_redis.CACHES["default"]["BACKEND"] == (
-            "django.core.cache.backends.redis.RedisCache"
-        )
+        assert with_redis.CACHES["default"]["BACKEND"] == "core.cache.FailFastRedisCache"
+        assert with_redis.CACHES["login_limits"]["BACKEND"] == backend
     finally:
         monkeypatch.delenv("REDIS_URL", raising=False)
         importlib.reload(project_settings)

@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from . import chromium
+
 # Playwright's sync API runs an event loop in the test thread; Django then refuses database
 # access from that thread unless told it is safe (it is: the loop never runs our code).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -42,7 +43,7 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM) if CHROMIUM.exists() else None,
+            executable_path=chromium.executable_path(),
             args=CHROMIUM_ARGS,
             headless=True,
         )
