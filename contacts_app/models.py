@@ -26,6 +26,21 @@ class ContactQuerySet(models.QuerySet["Contact"]):
     def active(self) -> ContactQuerySet:
         return self.filter(archived=False)
 
+    def trashed(self) -> ContactQuerySet:
+        return self.filter(deleted_at__isnull=False)
+
+
+class LiveContactManager(models.Manager.from_queryset(ContactQuerySet)):  # type: ignore[misc]
+    """Contacts not in the trash: what every page, search, import and export sees."""
+
+    def get_queryset(self) -> ContactQuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+# Every index the list and its searches use leaves out the trash, so that it costs them
+# nothing (a query asking for live contacts can use such a partial index).
+LIVE = Q(deleted_at__isnull=True)
+
 
 class Contact(ChangeStamped):
     class Kind(models.TextChoices):
@@ -76,6 +91,19 @@ class Contact(ChangeStamped):
     phone_other = models.CharField(_("phone (other)"), max_length=40, blank=True)
 
     archived = models.BooleanField(_("archived"), default=False)
+    # Set while the contact is in the trash: hidden everywhere, its numbers still reserved,
+    # back whole on restore, purged after settings.TRASH_DAYS.
+    deleted_at = models.DateTimeField(
+        _("moved to the trash"), null=True, blank=True, editable=False
+    )
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     # What the list shows and sorts by, and what search looks through; kept up to date by
     # contacts_app.services after every change.
     display_name = models.CharField(max_length=250, blank=True, editable=False)
@@ -86,7 +114,9 @@ class Contact(ChangeStamped):
     search_text = models.TextField(blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = ContactQuerySet.as_manager()
+    objects = LiveContactManager()
+    # The trash too: for the trash page, and wherever a number must count as taken.
+    all_objects = ContactQuerySet.as_manager()
 
     EMAIL_FIELDS = ("email_business", "email_office", "email_private", "email_other")
     PHONE_FIELDS = (
@@ -121,7 +151,7 @@ class Contact(ChangeStamped):
         indexes = [
             # Counting search matches: SQLite probes this index for each match of the
             # full-text index instead of reading the contacts themselves.
-            models.Index(fields=["organization", "archived"]),
+            models.Index(fields=["organization", "archived"], condition=LIVE, name="contact_live"),
             models.Index(fields=["organization", "archived", "sort_name"]),
             models.Index(fields=["organization", "billing_city"]),
             models.Index(fields=["organization", "updated_at"]),
@@ -132,6 +162,11 @@ class Contact(ChangeStamped):
                 Coalesce("customer_number", "supplier_number"),
                 F("id"),
                 name="contact_number_order",
+            ),
+            models.Index(
+                fields=["organization", "deleted_at"],
+                condition=Q(deleted_at__isnull=False),
+                name="contact_trash",
             ),
         ]
 

@@ -35,7 +35,10 @@ if TYPE_CHECKING:
     from accounts.models import Organization
 
 FTS_TABLE = "contacts_contact_fts"
-PG_INDEX = "contacts_contact_search_trgm"  # its parts: contacts_contact_search_trgm_0 … _15
+# Its parts: contacts_contact_live_trgm_0 … _15, each leaving out the trash like every index the
+# list uses (see Contact.Meta.indexes).
+PG_INDEX = "contacts_contact_live_trgm"
+EARLIER_PG_INDEX = "contacts_contact_search_trgm"  # before the trash, with its parts
 PG_INDEX_PARTS = 16
 TRIGRAM = 3  # the shortest term the trigram index can look up
 FEW_MATCHES = 300
@@ -252,10 +255,11 @@ def _postgres_index_sql() -> list[str]:
     part = f"mod(organization_id, {PG_INDEX_PARTS})"
     return [
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-        f"DROP INDEX IF EXISTS {PG_INDEX}",  # the one index of earlier versions
+        f"DROP INDEX IF EXISTS {EARLIER_PG_INDEX}",  # the one index of earlier versions
+        *(f"DROP INDEX IF EXISTS {EARLIER_PG_INDEX}_{n}" for n in range(PG_INDEX_PARTS)),
         *(
             f"CREATE INDEX IF NOT EXISTS {PG_INDEX}_{n} ON contacts_contact "
-            f"USING gin (search_text gin_trgm_ops) WHERE {part} = {n}"
+            f"USING gin (search_text gin_trgm_ops) WHERE {part} = {n} AND deleted_at IS NULL"
             for n in range(PG_INDEX_PARTS)
         ),
         "CREATE STATISTICS IF NOT EXISTS contacts_contact_search_part (dependencies) "
