@@ -30,6 +30,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from .vcard import escape
+
 DEFAULT_REGION = "DE"
 PHONE_MAX_LENGTH = 40  # Contact.phone_* and ContactPerson.phone/mobile
 
@@ -128,10 +130,11 @@ def tel_uri(value: str, country: object = None, extension: str = "") -> str | No
 
 
 def vcard_tel(value: str, country: object = None, extension: str = "") -> str:
-    """A vCard TEL value: E.164 with an extension as RFC 3966 writes it ("+49301234567;ext=12");
-    the number as typed when it cannot be read, so a vCard never drops a number."""
+    """A vCard TEL value, ready for the line: E.164 with an extension as RFC 3966 writes it
+    ("+49301234567;ext=12"); the number as typed (escaped as vCard text) when it cannot be
+    read, so a vCard never drops a number."""
     uri = tel_uri(value, country, extension)
-    return uri.removeprefix("tel:") if uri else value.strip()
+    return uri.removeprefix("tel:") if uri else escape(value.strip())
 
 
 def phone_warning(value: str, country: object = None) -> str | None:

@@ -78,7 +78,7 @@ def test_tel_links_and_vcards_use_e164_and_rfc_3966_extensions():
     assert tel_uri("030 1234567", extension="12") == "tel:+49301234567;ext=12"
     assert vcard_tel("030 1234567") == "+49301234567"
     assert vcard_tel("030 1234567 ext. 12") == "+49301234567;ext=12"
-    assert vcard_tel(" abc ") == "abc"
+    assert vcard_tel(" abc; ruft zurück ") == "abc\\; ruft zurück"
 
 
 @pytest.mark.parametrize(
