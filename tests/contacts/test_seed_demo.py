@@ -8,8 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
+from contacts_app.data_checks import contact_problems
 from contacts_app.models import Contact, Note, NumberSequence, WebProfile
 from contacts_app.selectors import ContactFilter, contact_list
+from contacts_app.validators import validate_postal_code, validate_tax_number, validate_vat_id
 
 from .conftest import make_company
 
@@ -102,3 +104,30 @@ def test_it_goes_on_without_numbers_when_the_ranges_are_used_up(acme):
     assert contacts.exclude(customer_number=None).count() == 9
     assert contacts.exclude(supplier_number=None).count() == 4
     assert "lack a customer or supplier number" in output
+
+
+def test_every_generated_value_passes_the_checks(acme):
+    seed(acme, 400, seed=11)
+    contacts = Contact.objects.filter(organization=acme).prefetch_related("persons")
+    assert contacts.exclude(vat_id="").count() > 100
+    assert contacts.exclude(tax_number="").count() > 80
+    assert contacts.exclude(billing_country="DE").count() > 20
+    for contact in contacts:
+        country = contact.billing_country.code
+        assert contact_problems(contact, contact.persons.all()) == [], contact.display_name
+        # Stored as the form would store them, too.
+        if contact.vat_id:
+            assert validate_vat_id(contact.vat_id) == contact.vat_id
+        if contact.tax_number:
+            assert validate_tax_number(contact.tax_number, country) == contact.tax_number
+        code = contact.billing_postal_code
+        assert validate_postal_code(code, country) == code
+
+
+def test_demo_tax_numbers_cover_the_lands_formats(acme):
+    seed(acme, 400, seed=11)
+    numbers = Contact.objects.filter(organization=acme).exclude(tax_number="")
+    layouts = {
+        tuple(len(g) for g in n.split("/")) for n in numbers.values_list("tax_number", flat=True)
+    }
+    assert {(5, 5), (3, 3, 5), (2, 3, 5), (3, 4, 4)} <= layouts

@@ -386,21 +386,34 @@ BAD_ROWS = {
         ],
     ),
     "invalid-vat-ids": (
-        ["Firmenname;USt-IdNr.", "A GmbH;DE12345678", "B GmbH;123456789", "C GmbH;ATU12345678"],
+        [
+            "Firmenname;USt-IdNr.",
+            "A GmbH;DE12345678",
+            "B GmbH;123456789",
+            "C GmbH;ATU12345675",
+            "D GmbH;DE123456789",
+        ],
         [
             (
                 "2",
                 "VAT ID",
                 "DE12345678",
                 "“DE12345678” is not a valid VAT ID for DE: expected DE + 9 digits, "
-                "like DE123456789.",
+                "like DE123456788.",
             ),
             (
                 "3",
                 "VAT ID",
                 "123456789",
-                "A VAT ID starts with a country code such as DE, AT or FR, like DE123456789; "
+                "A VAT ID starts with a country code such as DE, AT or FR, like DE123456788; "
                 "“123456789” does not.",
+            ),
+            (
+                "5",
+                "VAT ID",
+                "DE123456789",
+                "“DE123456789” is not a valid VAT ID for DE: the check digit does not match, "
+                "a digit may be mistyped. Expected DE + 9 digits, like DE123456788.",
             ),
         ],
     ),
@@ -413,12 +426,17 @@ BAD_ROWS = {
             "D GmbH;10115;Berlin;DE",
         ],
         [
-            ("2", "Postal code", "1234", "“1234” is not a postal code of DE; it looks like 10115."),
+            (
+                "2",
+                "Postal code",
+                "1234",
+                "“1234” is not a postal code of Germany; it looks like 10115.",
+            ),
             (
                 "3",
                 "Postal code",
                 "123456",
-                "“123456” is not a postal code of DE; it looks like 10115.",
+                "“123456” is not a postal code of Germany; it looks like 10115.",
             ),
         ],
     ),
