@@ -334,7 +334,57 @@ def set_archived(*, contact: Contact, archived: bool, by: User | None, via: Via 
             )
 
 
+def trash_contact(*, contact: Contact, by: User | None, via: Via = FORM) -> None:
+    """Move the contact to the trash: hidden everywhere, its numbers kept, back whole on
+    `restore_contact` until it is purged (settings.TRASH_DAYS)."""
+    with transaction.atomic():
+        now = timezone.now()
+        moved = Contact.objects.filter(pk=contact.pk).update(
+            deleted_at=now, deleted_by=by, updated_at=now, version=F("version") + 1
+        )
+        if not moved:
+            return  # in the trash already
+        contact.deleted_at, contact.deleted_by = now, by
+        changeset = open_changeset(organization=contact.organization, by=by, via=via)
+        record_change(
+            changeset,
+            kind=KIND,
+            object_id=contact.pk,
+            contact_id=contact.pk,
+            before={},
+            after={},
+            action=Action.TRASHED,
+        )
+
+
+def restore_contact(*, contact: Contact, by: User | None, via: Via = FORM) -> None:
+    """Bring a contact back from the trash, with its persons, profiles, notes and numbers."""
+    with transaction.atomic():
+        now = timezone.now()
+        restored = Contact.all_objects.filter(pk=contact.pk, deleted_at__isnull=False).update(
+            deleted_at=None,
+            deleted_by=None,
+            updated_by=by,
+            updated_at=now,
+            version=F("version") + 1,
+        )
+        if not restored:
+            return
+        contact.deleted_at = contact.deleted_by = None
+        changeset = open_changeset(organization=contact.organization, by=by, via=via)
+        record_change(
+            changeset,
+            kind=KIND,
+            object_id=contact.pk,
+            contact_id=contact.pk,
+            before={},
+            after={},
+            action=Action.RESTORED,
+        )
+
+
 def delete_contact(*, contact: Contact) -> None:
+    """Delete for good (the trash's purge; tests). Pages move contacts to the trash instead."""
     contact.delete()
 
 
