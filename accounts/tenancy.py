@@ -8,6 +8,8 @@ is a class on `OrganizationMixin`, which
   that says so;
 - answers 404 for an object of another organization, whatever the method, before anything
   else is decided (a 403 or 405 would tell that the object exists somewhere);
+- answers 405 for a method the view does not answer (a GET of a POST-only action), for every
+  member alike;
 - then asks for the role the method needs: `read_role` for GET/HEAD/OPTIONS (viewers read),
   `write_role` for anything else (members write; admins manage users);
 - scopes `get_queryset()` to the current organization through `organization_field`.
@@ -105,10 +107,17 @@ class OrganizationMixin(_Base):
         self.membership = request.membership  # type: ignore[attr-defined]
         if self.names_an_object():
             self.get_object()  # 404 for a stranger, before the role or the method is checked
+        if not self.answers(request.method or ""):
+            # A method the view has no answer for is a 405 for every member alike.
+            return self.http_method_not_allowed(request, *args, **kwargs)
         needed = self.read_role if request.method in SAFE_METHODS else self.write_role
         if not self.membership.has_role(needed):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def answers(self, method: str) -> bool:
+        name = method.lower()
+        return name in self.http_method_names and hasattr(self, name)
 
     def names_an_object(self) -> bool:
         return callable(getattr(self, "get_object", None)) and bool(self.kwargs)

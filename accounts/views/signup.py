@@ -103,7 +103,7 @@ class SignUpConfirmView(FormView):
         )
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "pending": self.pending}
+        return {**super().get_form_kwargs(), "pending": self.pending, "request": self.request}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(pending=self.pending, **kwargs)
