@@ -44,6 +44,7 @@ class ContactAdmin(ImportExportModelAdmin):
         "customer_number",
         "supplier_number",
         "persons__last_name",
+        *Contact.KEYWORD_FIELDS,
     ]
     list_select_related = ["organization"]
     raw_id_fields = ["organization", "created_by", "updated_by"]

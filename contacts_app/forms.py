@@ -11,30 +11,12 @@ from .selectors import ContactFilter
 from .services import NUMBER_RANGES, settle_shipping_address
 from .widgets import QuickSelect
 
+# What a person types into a contact: every field of the contact but those the code sets
+# (numbers are handed out, archiving is an action of its own).
+NOT_TYPED = {"id", "organization", "created_by", "updated_by", "customer_number", "supplier_number"}
+NOT_TYPED |= {"archived"}
 CONTACT_FIELDS = [
-    "kind",
-    "is_customer",
-    "is_supplier",
-    "company_name",
-    "tax_number",
-    "vat_id",
-    "salutation",
-    "title",
-    "first_name",
-    "last_name",
-    "billing_supplement",
-    "billing_street",
-    "billing_postal_code",
-    "billing_city",
-    "billing_country",
-    "has_shipping_address",
-    "shipping_supplement",
-    "shipping_street",
-    "shipping_postal_code",
-    "shipping_city",
-    "shipping_country",
-    *Contact.EMAIL_FIELDS,
-    *Contact.PHONE_FIELDS,
+    f.name for f in Contact._meta.concrete_fields if f.editable and f.name not in NOT_TYPED
 ]
 
 

@@ -118,6 +118,8 @@ class Contact(ChangeStamped):
     # The trash too: for the trash page, and wherever a number must count as taken.
     all_objects = ContactQuerySet.as_manager()
 
+    # Free text the search looks through besides names, numbers, addresses and phones.
+    KEYWORD_FIELDS: tuple[str, ...] = ()
     EMAIL_FIELDS = ("email_business", "email_office", "email_private", "email_other")
     PHONE_FIELDS = (
         "phone_business",

@@ -127,6 +127,7 @@ DERIVED_FROM = (
     "shipping_city",
     *Contact.EMAIL_FIELDS,
     *Contact.PHONE_FIELDS,
+    *Contact.KEYWORD_FIELDS,
 )
 PERSON_DERIVED_FROM = ("first_name", "last_name", "email", "phone", "mobile")
 
@@ -156,6 +157,7 @@ def derived_fields(values: Mapping[str, Any], persons: Sequence[Mapping[str, Any
             + [p.get("phone") for p in persons]
             + [p.get("mobile") for p in persons],
             places=[get("billing_city"), get("shipping_city")],
+            keywords=[get(f) for f in Contact.KEYWORD_FIELDS],
         ),
     }
 
