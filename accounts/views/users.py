@@ -86,7 +86,8 @@ class InviteView(AdminMixin, FormView):
         messages.success(
             self.request,
             _(
-                "The invitation to %(email)s is on its way; the list below shows when it has been delivered."
+                "The invitation to %(email)s is on its way; "
+                "the list below shows when it has been delivered."
             )
             % {"email": data["email"]},
         )
