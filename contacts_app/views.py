@@ -115,6 +115,8 @@ class ContactFormMixin(EditorMixin):
                 form, conflict={"by": current.updated_by or _("someone"), "at": at}
             )
         messages.success(self.request, self.success_message % {"name": self.object})
+        for warning in form.phone_warnings():
+            messages.warning(self.request, warning)
         return HttpResponseRedirect(self.object.get_absolute_url())
 
     def look_alikes(self, form: ContactForm) -> list[Contact]:

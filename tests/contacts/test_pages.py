@@ -72,7 +72,7 @@ def test_it_creates_a_company_with_two_contact_persons_and_a_website(alice_clien
     assert 'href="mailto:info@nordlicht.de"' in page.text
     assert 'href="tel:+4940123456"' in page.text
     assert 'href="tel:+4940123456-12"' not in page.text
-    assert 'href="tel:+494012345612"' in page.text  # the contact person's direct line
+    assert 'href="tel:+4940123456;ext=12"' in page.text  # the contact person's direct line
     assert 'href="https://nordlicht.de"' in page.text
     assert "Jana Schröder" in page.text and "Dr. Tom Berger" in page.text
     assert "Customer 10000" in page.text
