@@ -30,7 +30,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-
 DEFAULT_REGION = "DE"
 PHONE_MAX_LENGTH = 40  # Contact.phone_* and ContactPerson.phone/mobile
 
