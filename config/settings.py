@@ -43,6 +43,12 @@ SITE_URL = (
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
 INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7"))
 INVITATIONS_PER_ORGANIZATION_PER_DAY = int(os.environ.get("INVITATIONS_PER_DAY", "50"))
+SIGNUP_LINK_MAX_AGE_DAYS = int(os.environ.get("SIGNUP_LINK_MAX_AGE_DAYS", "2"))
+# E-mails anyone may ask for without logging in (password reset, sign-up), per address and per
+# client address within the window; beyond, the same answer without an e-mail.
+MAIL_LIMIT_PER_ADDRESS = int(os.environ.get("MAIL_LIMIT_PER_ADDRESS", "3"))
+MAIL_LIMIT_PER_CLIENT = int(os.environ.get("MAIL_LIMIT_PER_CLIENT", "10"))
+MAIL_LIMIT_WINDOW_SECONDS = int(os.environ.get("MAIL_LIMIT_WINDOW_SECONDS", "3600"))
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_IP_LIMIT = int(os.environ.get("LOGIN_FAILURE_IP_LIMIT", "20"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
