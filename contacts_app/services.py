@@ -199,13 +199,20 @@ def settle_shipping_address(values: dict[str, Any]) -> None:
         values.update(dict.fromkeys(SHIPPING_FIELDS, ""))
 
 
+def settle_contact_values(values: dict[str, Any], *, kind: str) -> None:
+    """The rules of a contact's values, applied to `values` in place by the form's save and
+    the import alike: the shipping address (`settle_shipping_address`), and a company has no
+    salutation or title of its own (its contact persons have them)."""
+    settle_shipping_address(values)
+    if kind == Contact.Kind.COMPANY:
+        values["salutation"] = values["title"] = ""
+
+
 def _apply(contact: Contact, data: dict[str, Any]) -> None:
     data = dict(data)
-    settle_shipping_address(data)
+    settle_contact_values(data, kind=data.get("kind") or contact.kind)
     for name, value in data.items():
         setattr(contact, name, value)
-    if contact.kind == Contact.Kind.COMPANY:
-        contact.salutation = contact.title = ""
 
 
 def _replace_children(
