@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -32,7 +34,7 @@ class PasswordPairMixin(forms.Form):
     def password_user(self) -> User:
         """A stand-in user so that the similarity validator can compare the password."""
         return User(
-            email=self.cleaned_data.get("email") or getattr(self, "email", ""),
+            email=str(self.cleaned_data.get("email") or getattr(self, "email", "")),
             first_name=self.cleaned_data.get("first_name", ""),
             last_name=self.cleaned_data.get("last_name", ""),
         )
@@ -105,7 +107,7 @@ class LoginThrottleMixin(login_throttle.PasswordGuessLimit):
 
     def clean(self):
         email = self.cleaned_data.get("username") or ""
-        return self.limited(super().clean, email=email)  # type: ignore[misc]
+        return self.limited(super().clean, email=email)
 
 
 class ThrottledLoginForm(LoginThrottleMixin, AuthenticationForm):
@@ -124,8 +126,9 @@ class InviteForm(forms.Form):
     def __init__(self, *args, organization: Organization, membership: Membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization = organization
-        self.fields["role"].choices = grantable_roles(membership.role)
-        self.fields["role"].initial = Role.MEMBER
+        role = cast(forms.ChoiceField, self.fields["role"])
+        role.choices = grantable_roles(membership.role)
+        role.initial = Role.MEMBER
         self.fields["role"].help_text = _(
             "Viewers can only read; members can also create, edit, delete and import; "
             "admins can also manage users."
@@ -177,7 +180,7 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args, membership: Membership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = grantable_roles(membership.role)
+        cast(forms.ChoiceField, self.fields["role"]).choices = grantable_roles(membership.role)
 
 
 class OrganizationForm(forms.ModelForm):

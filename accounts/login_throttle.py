@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from django import forms
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import rate_limits
@@ -73,7 +74,7 @@ class PasswordGuessLimit:
     check, and clears the account's count after a right one."""
 
     password_guesses_limited = True  # what the security audit looks for
-    request = None
+    request: HttpRequest | None = None
 
     def limited(self, check: Callable[[], T], *, email: str) -> T:
         address = client_address(self.request) if self.request is not None else "unknown"

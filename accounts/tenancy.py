@@ -22,15 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 
-from .models import Membership, Organization, Role
+from .models import Membership, Organization, Role, User
 
 SESSION_KEY = "organization_id"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -97,8 +97,9 @@ class OrganizationMixin(_Base):
     request: HttpRequest
     organization: Organization
     membership: Membership
+    _object: Any
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if request.organization is None:  # type: ignore[attr-defined]
@@ -133,6 +134,11 @@ class OrganizationMixin(_Base):
         if queryset is None:
             self._object = found
         return found
+
+    @property
+    def user(self) -> User:
+        """Who is asking: always logged in here (dispatch saw to that)."""
+        return cast(User, self.request.user)
 
     def can(self, role: str) -> bool:
         return self.membership.has_role(role)

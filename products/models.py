@@ -49,7 +49,7 @@ class Product(ChangeStamped):
         _("GTIN/EAN"),
         max_length=14,
         blank=True,
-        validators=[validate_gtin],
+        validators=[validate_gtin],  # type: ignore[list-item]  # returns the digits too
         help_text=_("8, 12, 13 or 14 digits."),
     )
     name = models.CharField(_("name"), max_length=100)

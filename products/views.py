@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
 from accounts.tenancy import EditorMixin, OrganizationMixin
-from core.views import ArchiveView, FilteredListMixin
+from core.views import ArchiveView, FilteredListMixin, StrOrPromise
 
 from . import services
 from .forms import ProductFilterForm, ProductForm
@@ -46,8 +46,9 @@ class ProductFormMixin(EditorMixin):
     """Create and edit: the form, saved through the services, whose errors go to the fields."""
 
     model = Product
-    form_class = ProductForm
-    success_message = ""
+    form_class: Any = ProductForm
+    success_message: StrOrPromise = ""
+    object: Any
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "organization": self.organization}  # type: ignore[misc]
@@ -73,11 +74,13 @@ class ProductCreate(ProductFormMixin, CreateView):
 
     def save(self, form: ProductForm) -> Product:
         return services.create_product(
-            organization=self.organization, data=form.product_data(), by=self.request.user
+            organization=self.organization, data=form.product_data(), by=self.user
         )
 
 
 class ProductUpdate(ProductFormMixin, UpdateView):
+    saved_name: str
+
     success_message = gettext_lazy("“%(name)s” was saved.")
 
     def get_object(self, queryset: Any = None) -> Product:
@@ -90,9 +93,7 @@ class ProductUpdate(ProductFormMixin, UpdateView):
         return super().get_context_data(title=self.saved_name, **kwargs)
 
     def save(self, form: ProductForm) -> Product:
-        return services.update_product(
-            product=self.object, data=form.product_data(), by=self.request.user
-        )
+        return services.update_product(product=self.object, data=form.product_data(), by=self.user)
 
 
 class ProductArchive(OrganizationMixin, ArchiveView):
@@ -101,7 +102,7 @@ class ProductArchive(OrganizationMixin, ArchiveView):
     restored_message = gettext_lazy("“%(name)s” is active again.")
 
     def set_archived(self, obj: Product, archived: bool) -> None:
-        services.set_archived(product=obj, archived=archived, by=self.request.user)
+        services.set_archived(product=obj, archived=archived, by=self.user)
 
 
 class ProductDelete(EditorMixin, DeleteView):
