@@ -72,12 +72,16 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "outbox",
     "history",
     "contacts_app",
     "products",
     "importer",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +240,43 @@ REQUEST_BODY_LIMIT_EXEMPT_URLS = {
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# The API (`api/`, Django REST framework): only its own views' key authentication lets a request
+# in (nothing by default, never the session); errors in one JSON shape; JSON only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.handle_exception",
+    "UNAUTHENTICATED_USER": None,
+}
+# The OpenAPI schema (/api/v1/openapi.json) and its documentation page (/api/v1/docs), whose
+# Swagger UI comes from the drf-spectacular-sidecar package, served as static files.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kontor API",
+    "DESCRIPTION": (
+        "Contacts and articles in lexoffice's shape. Authenticate with an API key from "
+        "Settings → API keys: `Authorization: Bearer <key>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# Requests an API key may send per second; beyond, 429 with Retry-After.
+API_RATE_LIMIT_PER_SECOND = int(os.environ.get("API_RATE_LIMIT_PER_SECOND", "10"))
+# Webhooks: how long connecting and each read may take, the minutes between attempts, and
+# whether deliveries may go to loopback, private and link-local addresses (off: against SSRF).
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+WEBHOOK_RETRY_MINUTES = [int(m) for m in env_list("WEBHOOK_RETRY_MINUTES", "1,5,25,125")]
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

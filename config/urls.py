@@ -13,6 +13,8 @@ urlpatterns = [
     path("contacts/", include("contacts_app.urls")),
     path("products/", include("products.urls")),
     path("import/", include("importer.urls")),
+    path("api/v1/", include("api.urls")),
+    path("settings/", include("api.settings_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -8,11 +8,12 @@ back leaves no history either.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -34,8 +35,31 @@ COMMAND = Via(Source.COMMAND)
 ADMIN = Via(Source.ADMIN)
 
 
+# Called as listener(changeset_id, organization_id) once the change set's transaction is
+# committed: whoever must learn of changes from every source (pages, import, API, CardDAV)
+# listens here instead of in each service.
+ChangeListener = Callable[[int, int], None]
+_listeners: list[ChangeListener] = []
+
+
+def on_changes(listener: ChangeListener) -> ChangeListener:
+    """Call `listener(changeset_id, organization_id)` after every change set is committed.
+
+    It runs after the commit (never for a change set that is rolled back) and in the request
+    that made the change, so it must be quick: look up, then queue the real work.
+    """
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
+def _tell_listeners(changeset_id: int, organization_id: int) -> None:
+    for listener in _listeners:
+        listener(changeset_id, organization_id)
+
+
 def open_changeset(*, organization: Organization, by: User | None, via: Via) -> ChangeSet:
-    return ChangeSet.objects.create(
+    changeset = ChangeSet.objects.create(
         organization=organization,
         actor=by if by is not None and by.pk else None,
         source=via.source,
@@ -43,6 +67,9 @@ def open_changeset(*, organization: Organization, by: User | None, via: Via) -> 
         reference=via.reference,
         created_at=timezone.now(),
     )
+    if _listeners:
+        transaction.on_commit(partial(_tell_listeners, changeset.pk, organization.pk))
+    return changeset
 
 
 def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:

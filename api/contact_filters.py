@@ -1,0 +1,86 @@
+"""lexoffice's filters of the contact list, combined with AND.
+
+`email` and `name` need at least 3 characters and are found anywhere in the field, ignoring
+case, `_` standing for one character and `%` for any text (lexoffice's wildcards); `email`
+looks through the contact's four addresses and its contact persons'. `number` is a customer or
+supplier number; `customer` and `vendor` (true/false) ask for the role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization
+from contacts_app.models import Contact, ContactPerson
+
+from .errors import Detail, field_error, invalid
+from .lookups import Matches
+
+MIN_PATTERN = 3
+TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no")
+
+
+def _pattern(params: Mapping[str, str], name: str, problems: list[Detail]) -> str | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    if len(value) < MIN_PATTERN:
+        message = _("Give at least %(count)s characters.") % {"count": MIN_PATTERN}
+        problems.append(field_error(name, message, "too_short"))
+        return None
+    return f"%{value}%"
+
+
+def _flag(params: Mapping[str, str], name: str, problems: list[Detail]) -> bool | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    if value.lower() in TRUE:
+        return True
+    if value.lower() in FALSE:
+        return False
+    problems.append(field_error(name, _("Give true or false."), "not_a_boolean"))
+    return None
+
+
+def _number(params: Mapping[str, str], problems: list[Detail]) -> int | None:
+    value = params.get("number")
+    if value is None:
+        return None
+    if not value.isdigit() or len(value) > 9:
+        problems.append(field_error("number", _("Give a whole number."), "not_a_number"))
+        return None
+    return int(value)
+
+
+def filtered_contacts(organization: Organization, params: Mapping[str, str]) -> QuerySet[Contact]:
+    """The organization's contacts (not those in the trash) that match every filter given."""
+    problems: list[Detail] = []
+    email = _pattern(params, "email", problems)
+    name = _pattern(params, "name", problems)
+    number = _number(params, problems)
+    customer = _flag(params, "customer", problems)
+    vendor = _flag(params, "vendor", problems)
+    if problems:
+        raise invalid(problems)
+    contacts = Contact.objects.filter(organization=organization)
+    if email is not None:
+        persons = ContactPerson.objects.filter(Matches(F("email"), email), contact=OuterRef("pk"))
+        found = Q(Exists(persons))
+        for field in Contact.EMAIL_FIELDS:
+            found |= Q(Matches(F(field), email))
+        contacts = contacts.filter(found)
+    if name is not None:
+        contacts = contacts.filter(Matches(F("display_name"), name))
+    if number is not None:
+        contacts = contacts.filter(Q(customer_number=number) | Q(supplier_number=number))
+    if customer is not None:
+        contacts = contacts.filter(is_customer=customer)
+    if vendor is not None:
+        contacts = contacts.filter(is_supplier=vendor)
+    # Active before archived, each by name: the order of the (organization, archived, sort
+    # name) index, so a page is read from it without sorting.
+    return contacts.order_by("archived", "sort_name", "id")

@@ -1,0 +1,199 @@
+"""Contacts as the API answers them, in lexoffice's shape, straight from database rows.
+
+A page of 250 contacts costs three queries whatever the page: the contacts' values (with each
+one's newest note), their contact persons, and the count. No model instance is made: building
+the dicts from rows is what makes a page several times faster than a serializer would be.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts_app.models import Contact, ContactPerson, Note
+
+from .ids import CONTACT, ORGANIZATION, to_uuid
+
+EMAIL_KINDS = {kind: f"email_{kind}" for kind in ("business", "office", "private", "other")}
+PHONE_KINDS = {
+    kind: f"phone_{kind}" for kind in ("business", "office", "mobile", "private", "fax", "other")
+}
+ADDRESS_PARTS = {
+    "supplement": "supplement",
+    "street": "street",
+    "zip": "postal_code",
+    "city": "city",
+    "countryCode": "country",
+}
+PERSON_PARTS = {
+    "salutation": "salutation",
+    "firstName": "first_name",
+    "lastName": "last_name",
+    "primary": "is_primary",
+    "emailAddress": "email",
+    "phoneNumber": "phone",
+    "title": "title",
+    "position": "position",
+    "phoneExtension": "phone_extension",
+    "mobileNumber": "mobile",
+}
+VALUES = (
+    "id",
+    "organization_id",
+    "version",
+    "kind",
+    "is_customer",
+    "is_supplier",
+    "customer_number",
+    "supplier_number",
+    "company_name",
+    "tax_number",
+    "vat_id",
+    "industry",
+    "salutation",
+    "title",
+    "first_name",
+    "last_name",
+    *(f"billing_{part}" for part in ADDRESS_PARTS.values()),
+    "has_shipping_address",
+    *(f"shipping_{part}" for part in ADDRESS_PARTS.values()),
+    *EMAIL_KINDS.values(),
+    *PHONE_KINDS.values(),
+    "archived",
+    "created_at",
+    "updated_at",
+)
+PERSON_VALUES = ("contact_id", *PERSON_PARTS.values())
+
+
+def newest_note() -> Subquery:
+    return Subquery(
+        Note.objects.filter(contact=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values("text")[:1]
+    )
+
+
+def contact_rows(contacts: QuerySet[Contact]) -> list[dict[str, Any]]:
+    """The values of `contacts` (sliced and ordered by the caller) with their contact persons."""
+    rows = list(contacts.annotate(newest_note=newest_note()).values(*VALUES, "newest_note"))
+    persons: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    companies = [row["id"] for row in rows if row["kind"] == Contact.Kind.COMPANY]
+    if companies:
+        for person in (
+            ContactPerson.objects.filter(contact_id__in=companies)
+            .order_by("contact_id", "-is_primary", "last_name", "first_name", "id")
+            .values(*PERSON_VALUES)
+        ):
+            persons[person["contact_id"]].append(person)
+    for row in rows:
+        row["persons"] = persons.get(row["id"], [])
+    return rows
+
+
+def stamp(moment: datetime) -> str:
+    """A date as lexoffice writes it: local time to the millisecond, with the offset."""
+    return timezone.localtime(moment).isoformat(timespec="milliseconds")
+
+
+def contact_uri(pk: int) -> str:
+    return reverse("api:contact", args=[to_uuid(CONTACT, pk)])
+
+
+def _address(row: dict[str, Any], prefix: str) -> list[dict[str, str]]:
+    parts = {name: row[f"{prefix}_{part}"] or "" for name, part in ADDRESS_PARTS.items()}
+    if not any(value for name, value in parts.items() if name != "countryCode"):
+        return []
+    return [parts]
+
+
+def _by_kind(row: dict[str, Any], kinds: dict[str, str]) -> dict[str, list[str]]:
+    return {kind: [row[field]] for kind, field in kinds.items() if row[field]}
+
+
+def _persons(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{name: person[part] for name, part in PERSON_PARTS.items()} for person in rows]
+
+
+def contact_json(row: dict[str, Any]) -> dict[str, Any]:
+    """One contact in lexoffice's shape (plus Kontor's own fields) from `contact_rows`."""
+    roles: dict[str, dict[str, int]] = {}
+    if row["is_customer"]:
+        roles["customer"] = {"number": row["customer_number"]} if row["customer_number"] else {}
+    if row["is_supplier"]:
+        roles["vendor"] = {"number": row["supplier_number"]} if row["supplier_number"] else {}
+    contact: dict[str, Any] = {
+        "id": to_uuid(CONTACT, row["id"]),
+        "organizationId": to_uuid(ORGANIZATION, row["organization_id"]),
+        "version": row["version"],
+        "roles": roles,
+    }
+    if row["kind"] == Contact.Kind.COMPANY:
+        company: dict[str, Any] = {
+            "name": row["company_name"],
+            "taxNumber": row["tax_number"],
+            "vatRegistrationId": row["vat_id"],
+            "allowTaxFreeInvoices": False,
+        }
+        if row["persons"]:
+            company["contactPersons"] = _persons(row["persons"])
+        contact["company"] = company
+    else:
+        contact["person"] = {
+            "salutation": row["salutation"],
+            "title": row["title"],
+            "firstName": row["first_name"],
+            "lastName": row["last_name"],
+        }
+    addresses = {}
+    if billing := _address(row, "billing"):
+        addresses["billing"] = billing
+    if row["has_shipping_address"] and (shipping := _address(row, "shipping")):
+        addresses["shipping"] = shipping
+    contact.update(
+        addresses=addresses,
+        emailAddresses=_by_kind(row, EMAIL_KINDS),
+        phoneNumbers=_by_kind(row, PHONE_KINDS),
+        note=row["newest_note"] or "",
+        archived=row["archived"],
+        industry=row["industry"],
+        tags=[],
+        createdDate=stamp(row["created_at"]),
+        updatedDate=stamp(row["updated_at"]),
+    )
+    return contact
+
+
+def contacts_json(contacts: QuerySet[Contact]) -> list[dict[str, Any]]:
+    return [contact_json(row) for row in contact_rows(contacts)]
+
+
+def write_result(contact: Contact, request_uri: Any) -> dict[str, Any]:
+    """What POST and PUT answer: lexoffice's `{id, resourceUri, createdDate, updatedDate,
+    version}`; `request_uri` makes the absolute URI (the request's build_absolute_uri)."""
+    return {
+        "id": to_uuid(CONTACT, contact.pk),
+        "resourceUri": request_uri(contact_uri(contact.pk)),
+        "createdDate": stamp(contact.created_at),
+        "updatedDate": stamp(contact.updated_at),
+        "version": contact.version,
+    }
+
+
+def page_sort() -> Sequence[dict[str, Any]]:
+    return [
+        {
+            "property": name,
+            "direction": "ASC",
+            "ignoreCase": name == "name",
+            "nullHandling": "NATIVE",
+            "ascending": True,
+        }
+        for name in ("archived", "name")
+    ]

@@ -1,0 +1,37 @@
+"""lexoffice's text filters: case-insensitive, `%` for any text and `_` for one character.
+
+`Matches(F("field"), pattern)` is a filter expression (SQL LIKE). Case is ignored for every
+letter, umlauts too: PostgreSQL's ILIKE does that itself; SQLite's LIKE only knows ASCII, so
+both sides are lowered by `kontor_lower`, a function added to every SQLite connection.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Lookup
+
+
+class Matches(Lookup):
+    lookup_name = "kontor_matches"
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:
+        # A backslash is LIKE's escape character: one typed by the client is taken literally.
+        return "%s", [str(value).replace("\\", "\\\\")]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        params = [*lhs_params, *rhs_params]
+        if connection.vendor == "postgresql":
+            return f"{lhs}::text ILIKE {rhs}", params
+        return f"kontor_lower({lhs}) LIKE kontor_lower({rhs}) ESCAPE '\\'", params
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def add_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("kontor_lower", 1, _lower, deterministic=True)
