@@ -15,9 +15,11 @@ from django.db.models import Lookup
 class Matches(Lookup):
     lookup_name = "kontor_matches"
 
-    def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:
+    def __init__(self, lhs: Any, rhs: Any) -> None:
         # A backslash is LIKE's escape character: one typed by the client is taken literally.
-        return "%s", [str(value).replace("\\", "\\\\")]
+        if isinstance(rhs, str):
+            rhs = rhs.replace("\\", "\\\\")
+        super().__init__(lhs, rhs)
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)

@@ -3,6 +3,9 @@
 charlie (another organization) must get 404 for GET and POST, also where a URL only takes POST;
 vera (a viewer of the owning organization) must never change anything with a POST. A URL added
 later that takes an argument this audit does not know fails here until `acme_objects` knows it.
+
+The API's URLs (namespace "api") answer API keys, never a session: they are walked with
+charlie's key (404), vera's read-only key (403 for every write) and no key at all (401).
 """
 
 from __future__ import annotations
@@ -10,15 +13,23 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.models import Invitation, Membership
+from accounts.models import Invitation, Membership, Role
 from accounts.services import invite
+from api.keys import issue_key
+from api.models import Webhook, WebhookDelivery
 from contacts_app.models import Contact, Note
 from contacts_app.services import add_note, create_contact, update_contact
 from history.models import Change
 from importer.models import ImportRun
+from products.models import Product
 from products.services import create_product
 
 SKIPPED_NAMESPACES = {"admin"}
+# Key-authenticated: walked with API keys (see the module's docstring).
+API_NAMESPACE = "api"
+# The API's pages anyone may read: a description of the API, no data.
+API_PUBLIC = {"api:schema", "api:docs"}
+API_WRITES = ("post", "put", "patch", "delete")
 # Patterns whose arguments are not objects of an organization.
 NOT_OBJECTS = {
     "accounts:invitation_open",  # a token: covered by the invitation tests
@@ -74,6 +85,11 @@ def acme_objects(acme, alice, bob, vera):
         by=alice,
         data={"name": "Geheimprodukt", "unit": "Stück", "tax_rate": 19, "price": 1},
     )
+    key, _token = issue_key(organization=acme, name="Geheimer Shop", role=Role.MEMBER, by=alice)
+    hook = Webhook.objects.create(
+        organization=acme, url="https://hooks.example/kontor", events=["contact.created"]
+    )
+    delivery = WebhookDelivery.objects.create(webhook=hook, event="contact.created", payload="{}")
     run = ImportRun.objects.create(
         organization=acme,
         target="customers",
@@ -87,6 +103,10 @@ def acme_objects(acme, alice, bob, vera):
         "importer": {"pk": run.pk},
         "accounts:invitation": {"pk": invitation.pk},
         "accounts:member": {"pk": Membership.objects.get(user=bob).pk},
+        "api:contact": {"id": str(contact.pk)},
+        "api:article": {"id": str(product.pk)},
+        "api_settings:key": {"pk": key.pk},
+        "api_settings:webhook": {"pk": hook.pk, "delivery_pk": delivery.pk},
     }
 
 
@@ -95,6 +115,10 @@ def kwargs_for(name: str, arguments: list[str], objects: dict) -> dict:
     key = namespace
     if namespace == "accounts":
         key = "accounts:invitation" if "invitation" in name else "accounts:member"
+    elif namespace == API_NAMESPACE:
+        key = name
+    elif namespace == "api_settings":
+        key = "api_settings:key" if name.startswith("api_settings:key") else "api_settings:webhook"
     known = objects.get(key)
     assert known is not None and set(arguments) <= set(known), (
         f"The security audit does not know the URL {name} with {arguments}: add it to "
@@ -115,11 +139,30 @@ def test_the_audit_covers_the_object_urls():
     } <= names
 
 
-def test_another_organization_gets_404_on_every_object_url(charlie_client, acme_objects):
+def key_client(organization, user, role: str):
+    from django.test import Client
+
+    _key, token = issue_key(organization=organization, name="audit", role=role, by=user)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def is_api(name: str) -> bool:
+    return name.split(":")[0] == API_NAMESPACE
+
+
+def test_another_organization_gets_404_on_every_object_url(
+    charlie_client, charlie, globex, acme_objects
+):
     from django.urls import reverse
 
+    charlie_key = key_client(globex, charlie, Role.MEMBER)
     for name, _route, arguments in object_patterns():
         url = reverse(name, kwargs=kwargs_for(name, arguments, acme_objects))
+        if is_api(name):
+            for method in ("get", *API_WRITES):
+                status = getattr(charlie_key, method)(url, content_type="application/json")
+                assert status.status_code == 404, f"{method.upper()} {url} with another's key"
+            continue
         # Also where only POST is allowed: a 405 would tell that the object exists somewhere.
         assert charlie_client.get(url).status_code == 404, f"GET {url}"
         assert charlie_client.post(url).status_code == 404, f"POST {url}"
@@ -145,6 +188,8 @@ POST_ONLY = {
     "accounts:invitation_revoke",
     "accounts:member_role",
     "accounts:member_remove",
+    "api_settings:key_revoke",
+    "api_settings:delivery_send_again",
 }
 
 
@@ -163,17 +208,24 @@ def test_the_own_organization_is_told_that_only_post_is_allowed(bob_client, acme
     assert ImportRun.objects.get().status == "draft"
 
 
-def test_a_viewer_changes_nothing_with_a_post(vera_client, acme_objects):
+def test_a_viewer_changes_nothing_with_a_post(vera_client, vera, acme, acme_objects):
     from django.urls import reverse
 
+    vera_key = key_client(acme, vera, Role.VIEWER)
     for name, _route, arguments in object_patterns():
         url = reverse(name, kwargs=kwargs_for(name, arguments, acme_objects))
+        if is_api(name):
+            for method in API_WRITES:
+                status = getattr(vera_key, method)(url, content_type="application/json")
+                assert status.status_code == 403, f"{method.upper()} {url} with a viewer's key"
+            continue
         status = vera_client.post(url).status_code
         assert status in (403, 405), f"POST {url} answered {status}"
     assert Contact.objects.filter(company_name="Geheim GmbH", archived=False).exists()
     assert Note.objects.filter(text="Vertraulich").exists()
     assert Membership.objects.count() == 3
     assert ImportRun.objects.get().status == "draft"
+    assert Product.objects.filter(name="Geheimprodukt").exists()
 
 
 def test_csrf_is_enforced_on_forms(acme, alice):
@@ -224,11 +276,41 @@ def test_every_form_of_the_project_needs_the_csrf_token(alice, acme_objects):
     client.force_login(alice)
     urls = list(every_url(acme_objects))
     assert len(urls) > 40
+    api_urls = [url for url in urls if url.startswith("/api/")]
+    assert api_urls
     for url in urls:
         response = client.post(url, {"kind": "company", "company_name": "X", "email": "x@y.de"})
+        if url in api_urls:
+            # Key-authenticated: the session cookie lets nobody in, so there is no CSRF to do.
+            assert response.status_code in (401, 405), f"POST {url} with only a session"
+            continue
         assert response.status_code == 403, f"POST {url} without a CSRF token"
         assert b"CSRF" in response.content, f"POST {url} was refused, but not for its CSRF token"
     anonymous = Client(enforce_csrf_checks=True)
     for url in urls:
-        assert anonymous.post(url).status_code == 403, f"POST {url} without a CSRF token"
+        expected = (401, 405) if url in api_urls else (403,)
+        assert anonymous.post(url).status_code in expected, f"POST {url} without a CSRF token"
     assert not Contact.objects.filter(company_name="X").exists()
+
+
+def test_every_api_url_asks_for_a_key(alice_client, acme_objects):
+    """No key, a session, or a wrong key: 401 for every method of every API URL that has data."""
+    from django.test import Client
+    from django.urls import reverse
+
+    api_urls = []
+    for name, _route, pattern in walk(get_resolver()):
+        if not is_api(name) or name in API_PUBLIC:
+            continue
+        arguments = list(pattern.pattern.converters)
+        kwargs = kwargs_for(name, arguments, acme_objects) if arguments else {}
+        api_urls.append(reverse(name, kwargs=kwargs))
+    assert {"/api/v1/contacts", "/api/v1/articles"} <= set(api_urls)
+    wrong_key = Client(HTTP_AUTHORIZATION="Bearer kontor_000000000000_not-a-key")
+    for url in api_urls:
+        for client in (Client(), alice_client, wrong_key):
+            for method in ("get", *API_WRITES):
+                response = getattr(client, method)(url, content_type="application/json")
+                assert response.status_code == 401, f"{method.upper()} {url} without a key"
+                assert response["WWW-Authenticate"].startswith("Bearer")
+    assert Contact.objects.filter(company_name="Geheim GmbH", deleted_at__isnull=True).exists()

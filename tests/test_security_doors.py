@@ -29,6 +29,8 @@ from django.urls import get_resolver, reverse
 
 from accounts.login_throttle import PasswordGuessLimit
 from accounts.tenancy import OrganizationMixin
+from api.authentication import ApiKeyAuthentication
+from api.views.base import KeyAuthenticatedView
 from importer.uploads import ENVELOPE_BYTES
 from tests.conftest import PASSWORD
 from tests.test_security_audit import SAMPLE_ARGUMENTS, acme_objects, kwargs_for, walk
@@ -50,6 +52,8 @@ PUBLIC = {
     "accounts:password_reset_confirm": "the e-mailed link of a reset",
     "accounts:password_reset_complete": "says the password was set",
     "set_language": "Django's language switch",
+    "api:schema": "the API's OpenAPI schema: a description, no data",
+    "api:docs": "the API's documentation page: a description, no data",
 }
 # Pages for a person logged in, with or without an organization.
 ACCOUNT_ONLY = {
@@ -81,6 +85,10 @@ def test_every_page_is_a_class_on_the_tenancy_mixin_or_named_with_its_reason():
             assert view_class is None, f"{name} is a class now: take it off FUNCTION_VIEWS"
             continue
         assert view_class is not None, f"{route} ({name}) is a function view nobody named"
+        if issubclass(view_class, KeyAuthenticatedView):
+            # The API: an organization's key, never the session (which would need CSRF).
+            assert view_class.authentication_classes == [ApiKeyAuthentication], name
+            continue
         assert issubclass(view_class, OrganizationMixin), (
             f"{route} ({name}): {view_class.__name__} is not on accounts.tenancy's mixin"
         )
@@ -202,7 +210,16 @@ def test_every_url_refuses_a_body_above_its_limit(alice, acme_objects):
 IDENTITY_FORMS = {"SignUpForm", "InviteForm", "SiteURLPasswordResetForm", "PasswordResetForm"}
 # Forms whose addresses are data of a contact, not anybody's login.
 DATA_FORMS = {"ContactForm", "ContactPersonForm"}
-PROJECT_APPS = ("accounts", "contacts_app", "products", "importer", "history", "outbox", "core")
+PROJECT_APPS = (
+    "accounts",
+    "contacts_app",
+    "products",
+    "importer",
+    "history",
+    "outbox",
+    "core",
+    "api",
+)
 
 
 def project_form_classes():
