@@ -51,6 +51,7 @@ class ApiKeyCreate(AdminMixin, CreateView):
             role=form.cleaned_data["role"],
             by=self.user,
         )
+        self.object = key
         self.request.session[SHOWN_ONCE] = {
             "organization": self.organization.pk,
             "name": key.name,
