@@ -189,4 +189,4 @@ def test_another_organizations_admin_cannot_revoke(charlie_client, shop_key):
 def test_the_key_pages_speak_german(alice_client, shop_key):
     page = alice_client.get("/settings/api-keys/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
 
-    assert "API-Schlüssel" in page and "Widerrufen" in page
+    assert "API-Schlüssel" in page and "Zurückziehen" in page
