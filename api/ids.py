@@ -17,8 +17,9 @@ _ID_BITS = (1 << 62) - 1
 
 
 def to_uuid(kind: int, pk: int) -> str:
-    value = (KONTOR << 80) | (0x8 << 76) | (kind << 64) | (0b10 << 62) | (pk & _ID_BITS)
-    return str(uuid.UUID(int=value))
+    """The UUID of record `pk` of `kind` (written out directly: a page has hundreds)."""
+    low = f"{(0b10 << 62) | (pk & _ID_BITS):016x}"
+    return f"6b6f6e74-6f72-8{kind:03x}-{low[:4]}-{low[4:]}"
 
 
 def from_uuid(kind: int, text: str) -> int | None:

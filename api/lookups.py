@@ -1,8 +1,11 @@
 """lexoffice's text filters: case-insensitive, `%` for any text and `_` for one character.
 
 `Matches(F("field"), pattern)` is a filter expression (SQL LIKE). Case is ignored for every
-letter, umlauts too: PostgreSQL's ILIKE does that itself; SQLite's LIKE only knows ASCII, so
-both sides are lowered by `kontor_lower`, a function added to every SQLite connection.
+letter, umlauts too: PostgreSQL's ILIKE does that itself. SQLite's LIKE ignores the case of
+ASCII letters only, which is exact for a pattern of ASCII letters (a letter such as "Ü" in the
+data can only meet a wildcard). For a pattern with other letters both sides are lowered by
+`kontor_lower` (a Python function added to every SQLite connection) — after a plain LIKE with
+those letters as `_` has let through the few candidates, so that Python runs for those alone.
 """
 
 from __future__ import annotations
@@ -27,7 +30,15 @@ class Matches(Lookup):
         params = [*lhs_params, *rhs_params]
         if connection.vendor == "postgresql":
             return f"{lhs}::text ILIKE {rhs}", params
-        return f"kontor_lower({lhs}) LIKE kontor_lower({rhs}) ESCAPE '\\'", params
+        pattern = str(self.rhs.value if hasattr(self.rhs, "value") else self.rhs)
+        if pattern.isascii():
+            return f"{lhs} LIKE {rhs} ESCAPE '\\'", params
+        coarse = "".join(c if c.isascii() else "_" for c in pattern)
+        return (
+            f"({lhs} LIKE %s ESCAPE '\\' AND kontor_lower({lhs}) LIKE kontor_lower({rhs}) "
+            "ESCAPE '\\')",
+            [*lhs_params, coarse, *lhs_params, *rhs_params],
+        )
 
 
 def _lower(value: object) -> object:

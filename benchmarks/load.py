@@ -9,6 +9,11 @@ typed letter by letter (as the search box sends it, one htmx request per prefix)
 page, a new contact (form, POST, the page it redirects to) and an edit (form, POST back with its
 version). Each user thinks for a moment between two actions.
 
+Then, on the same server, API clients (`--api-clients`, 4 by default; 0 for none), each with a
+key of its own, repeat a mix of their own for the same time: a page of the contact list, a
+contact, a filtered list, a new contact (POST) and a change sent with its version (PUT), with a
+short pause between two requests (under the key's rate limit).
+
 The table shows requests per second, median and 95th percentile latency and errors per kind of
 request; an error is an exception or any answer other than the expected one (a status of 400 or
 more, a form sent back with errors, a conflict). Afterwards the database must hold every contact
@@ -16,7 +21,8 @@ the run created, each with its own number. The exit status is 0 when the goal is
 
 Run with `make load`, or `python -m benchmarks.load [--duration 60] [--users 8] [--think 1.0]
 [--mix 25,30,25,10,10] [--workers 2] [--contacts 100000] [--reuse] [--fresh] [--database URL]
-[--redis URL]`; gunicorn's output goes to var/load-gunicorn.log.
+[--redis URL] [--api-clients 4] [--api-think 0.2]`; gunicorn's output goes to
+var/load-gunicorn.log.
 """
 
 from __future__ import annotations
@@ -50,6 +56,8 @@ PASSWORD = "load-test-password-not-secret"  # a throwaway account of the test da
 RESERVED_NUMBERS = 5000
 GOAL_P95_MS = 150.0
 GOAL_KINDS = ("list", "search")
+API_GOAL_P95_MS = 100.0
+API_KINDS = ("api list", "api read", "api filter", "api create", "api update")
 KINDS = ("list", "search", "contact", "new form", "create", "edit form", "edit save")
 HTMX = {"HX-Request": "true", "HX-Target": "results", "HX-Trigger": "id_q"}
 SEARCH_DELAY = 0.25  # the search box's hx-trigger="input changed delay:250ms"
@@ -603,6 +611,154 @@ def drive(port: int, plan: Plan, *, warmup: float, duration: float) -> Results:
     return results
 
 
+# --- API clients ---------------------------------------------------------------------------------
+
+
+class ApiClient(threading.Thread):
+    """A script with a key of its own, speaking JSON to /api/v1/contacts."""
+
+    def __init__(self, number: int, port: int, token: str, results: Results, stop, plan) -> None:
+        super().__init__(name=f"api-{number}", daemon=True)
+        self.number, self.results, self.stop, self.plan = number, results, stop, plan
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.headers = {
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/json",
+            "Accept-Language": "de",
+        }
+        self.rng = random.Random(1000 + number)
+        self.mine: list[str] = []  # ids of the contacts this client created, to change them
+        self.created = 0
+
+    def call(self, kind: str, method: str, path: str, body=None, expect=(200,)) -> dict:
+        import json
+
+        headers = dict(self.headers)
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, body=data, headers=headers)
+            response = self.connection.getresponse()
+            text = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            self.connection.close()
+            self.results.add(kind, started, time.perf_counter() - started, repr(error))
+            raise Failed from error
+        seconds = time.perf_counter() - started
+        if response.status not in expect:
+            detail = text[:200].decode("utf-8", "replace")
+            self.results.add(kind, started, seconds, f"{response.status} for {path}: {detail}")
+            raise Failed
+        self.results.add(kind, started, seconds)
+        return json.loads(text) if text else {}
+
+    def payload(self, name: str) -> dict:
+        from contacts_app.management import demo_contacts as demo
+
+        city, postal_code, area = self.rng.choice(demo.GERMAN_CITIES)
+        last, first = self.rng.choice(demo.LAST_NAMES), self.rng.choice(demo.FIRST_NAMES)
+        domain = f"{demo.ascii_slug(last)}-api-{self.number}-{self.created}.de"
+        return {
+            "roles": {"customer": {}},
+            "company": {
+                "name": name,
+                "contactPersons": [
+                    {"firstName": first, "lastName": last, "emailAddress": f"info@{domain}"}
+                ],
+            },
+            "addresses": {
+                "billing": [
+                    {"street": "Hauptstr. 1", "zip": postal_code, "city": city, "countryCode": "DE"}
+                ]
+            },
+            "emailAddresses": {"business": [f"kontakt@{domain}"]},
+            "phoneNumbers": {"business": [f"0{area} {self.rng.randint(100000, 9999999)}"]},
+        }
+
+    def list_page(self) -> None:
+        page = self.rng.randint(0, 399)
+        self.call("api list", "GET", f"/api/v1/contacts?size=250&page={page}")
+
+    def read(self) -> None:
+        self.call("api read", "GET", f"/api/v1/contacts/{self.rng.choice(self.plan.contacts)}")
+
+    def filter(self) -> None:
+        word = self.rng.choice(self.plan.words)
+        if len(word) < 3:
+            word = f"{word}%%"
+        self.call("api filter", "GET", f"/api/v1/contacts?{urlencode({'name': word[:8]})}")
+
+    def create(self) -> None:
+        self.created += 1
+        name = f"API {self.number}-{self.created} GmbH"
+        answer = self.call("api create", "POST", "/api/v1/contacts", self.payload(name), (201,))
+        self.mine.append(answer["id"])
+        pk = int(answer["id"].rsplit("-", 1)[1], 16)
+        with self.results.lock:
+            self.results.created.append((pk, name, True, False))
+
+    def update(self) -> None:
+        if not self.mine:
+            return self.create()
+        contact_id = self.rng.choice(self.mine)
+        current = self.call("api read", "GET", f"/api/v1/contacts/{contact_id}")
+        body = self.payload(current["company"]["name"])
+        body["version"] = current["version"]
+        body["industry"] = f"Handel {self.rng.randint(1, 99)}"
+        self.call("api update", "PUT", f"/api/v1/contacts/{contact_id}", body)
+        return None
+
+    def run(self) -> None:
+        actions = [self.list_page, self.read, self.filter, self.create, self.update]
+        while not self.stop.is_set():
+            action = self.rng.choices(actions, weights=(30, 30, 15, 15, 10))[0]
+            try:
+                action()
+            except Failed:
+                pass
+            except Exception as error:  # counted; the client carries on
+                self.results.error("exception", time.perf_counter(), repr(error))
+            self.stop.wait(self.rng.uniform(0.5, 1.5) * self.plan.think)
+
+
+def api_tokens(organization, clients: int) -> list[str]:
+    """A key of its own for each API client, made by the first user (so a later run's
+    clean-up removes what the clients created)."""
+    from accounts.models import Role, User
+    from api.keys import issue_key
+    from api.models import ApiKey
+
+    ApiKey.objects.filter(organization=organization).delete()
+    author = User.objects.get(email="load-1@kontor.test")
+    return [
+        issue_key(organization=organization, name=f"load {n}", role=Role.MEMBER, by=author)[1]
+        for n in range(1, clients + 1)
+    ]
+
+
+def drive_api(port: int, tokens: list[str], plan, *, warmup: float, duration: float) -> Results:
+    results = Results()
+    stop = threading.Event()
+    clients = [
+        ApiClient(n, port, token, results, stop, plan) for n, token in enumerate(tokens, start=1)
+    ]
+    results.start = time.perf_counter() + warmup
+    results.end = results.start + duration
+    for client in clients:
+        client.start()
+    try:
+        while time.perf_counter() < results.end:
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        for client in clients:
+            client.join(timeout=70)
+    return results
+
+
 # --- Report ---------------------------------------------------------------------------------------
 
 
@@ -631,6 +787,8 @@ def report(results: Results, duration: float) -> bool:
             f"{slow:>9.0f}{results.errors.get(kind, 0):>8}"
         )
         if kind in GOAL_KINDS and slow > GOAL_P95_MS:
+            met = False
+        if kind in API_KINDS and slow > API_GOAL_P95_MS:
             met = False
     total = sum(len(s) for s in results.latencies.values())
     errors = sum(results.errors.values())
@@ -697,6 +855,10 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--fresh", action="store_true", help="drop the database and seed anew")
     parser.add_argument("--database", default=DATABASE_URL, help="PostgreSQL URL")
     parser.add_argument("--redis", default=REDIS_URL, help="Redis URL, '' for none")
+    parser.add_argument("--api-clients", type=int, default=4, help="API clients, 0 for none")
+    parser.add_argument(
+        "--api-think", type=float, default=0.2, help="mean pause between API requests (s)"
+    )
     return parser.parse_args(argv)
 
 
@@ -727,11 +889,30 @@ def run(args: argparse.Namespace) -> bool:
         f"after {args.warmup:g} s warm-up; {os.cpu_count()} CPUs, load average "
         f"{os.getloadavg()[0]:.1f} before the run (other processes share the machine)."
     )
+    tokens = api_tokens(organization, args.api_clients)
+    connection.close()
     with Gunicorn(env, args.workers) as server:
         results = drive(server.port, plan, warmup=args.warmup, duration=args.duration)
+        if tokens:
+            api_plan = Plan(len(tokens), everyone, [], search_words(), args.api_think, 0, (1,))
+            api_results = drive_api(
+                server.port, tokens, api_plan, warmup=args.warmup, duration=args.duration
+            )
     fast = report(results, args.duration)
     complete = verify(organization, results.created)
     met = fast and complete
+    if tokens:
+        print(
+            f"\nAPI: {len(tokens)} clients with a key each, pause {args.api_think:g} s between "
+            f"requests, {args.duration:g} s measured after {args.warmup:g} s warm-up."
+        )
+        api_fast = report(api_results, args.duration)
+        api_complete = verify(organization, api_results.created)
+        print(
+            f"API goal (no errors, p95 ≤ {API_GOAL_P95_MS:.0f} ms for every request): "
+            + ("met." if api_fast and api_complete else "missed.")
+        )
+        met = met and api_fast and api_complete
     print(
         f"Goal (no errors, p95 ≤ {GOAL_P95_MS:.0f} ms for list and search, every created "
         f"contact present with a unique number): {'met' if met else 'missed'}."
