@@ -320,3 +320,33 @@ def test_the_webhook_pages_are_for_admins_and_their_organization(bob_client, cha
     assert charlie_client.get(f"/settings/webhooks/{hook.pk}/").status_code == 404
     assert charlie_client.post(f"/settings/webhooks/{hook.pk}/delete/").status_code == 404
     assert Webhook.objects.filter(pk=hook.pk).exists()
+
+
+def test_the_history_tells_its_listeners_after_the_commit_and_never_for_a_rollback(
+    acme, alice, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from history import services as history
+
+    told: list[tuple[int, int]] = []
+
+    def listener(changeset_id: int, organization_id: int) -> None:
+        told.append((changeset_id, organization_id))
+
+    history.on_changes(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            kept = history.open_changeset(organization=acme, by=alice, via=history.FORM)
+            assert told == []  # not before the commit
+        with django_capture_on_commit_callbacks(execute=True):
+            try:
+                with transaction.atomic():
+                    history.open_changeset(organization=acme, by=alice, via=history.FORM)
+                    raise RuntimeError("rolled back")
+            except RuntimeError:
+                pass
+    finally:
+        history._listeners.remove(listener)
+
+    assert told == [(kept.pk, acme.pk)]
