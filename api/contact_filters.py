@@ -2,19 +2,27 @@
 
 `email` and `name` need at least 3 characters and are found anywhere in the field, ignoring
 case, `_` standing for one character and `%` for any text (lexoffice's wildcards); `email`
-looks through the contact's four addresses and its contact persons'. `number` is a customer or
+looks through the contact's four addresses and its contact persons', `name` through the
+company's name and the person's first name, last name and both. `number` is a customer or
 supplier number; `customer` and `vendor` (true/false) ask for the role.
+
+Every one of those fields is in the contact's search text, so the longest piece of the pattern
+between its wildcards (of 3 letters or more) is first looked up in the search index; the exact
+pattern is then checked on the few contacts found, not on all of them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from contacts_app.models import Contact, ContactPerson
+from contacts_app.search import TRIGRAM, filter_by_query, query_terms
 
 from .errors import Detail, field_error, invalid
 from .lookups import Matches
@@ -56,6 +64,24 @@ def _number(params: Mapping[str, str], problems: list[Detail]) -> int | None:
     return int(value)
 
 
+LITERAL = re.compile(r"[^%_\s\\]+")
+
+
+def indexed(
+    contacts: QuerySet[Contact], value: str, organization: Organization
+) -> QuerySet[Contact]:
+    """`contacts`, narrowed by the search index to those whose search text holds the pattern's
+    longest literal piece: every contact the pattern matches, and a few more."""
+    usable = []
+    for piece in LITERAL.findall(value):
+        terms = query_terms(piece)
+        if any(c.isalpha() for c in piece) and terms and all(len(t) >= TRIGRAM for t in terms):
+            usable.append(piece)
+    if not usable:
+        return contacts
+    return filter_by_query(contacts, max(usable, key=len), organization=organization)
+
+
 def filtered_contacts(organization: Organization, params: Mapping[str, str]) -> QuerySet[Contact]:
     """The organization's contacts (not those in the trash) that match every filter given."""
     problems: list[Detail] = []
@@ -72,9 +98,13 @@ def filtered_contacts(organization: Organization, params: Mapping[str, str]) -> 
         found = Q(Exists(persons))
         for field in Contact.EMAIL_FIELDS:
             found |= Q(Matches(F(field), email))
-        contacts = contacts.filter(found)
+        contacts = indexed(contacts, email, organization).filter(found)
     if name is not None:
-        contacts = contacts.filter(Matches(F("display_name"), name))
+        full_name = Concat(F("first_name"), Value(" "), F("last_name"))
+        found = Q(Matches(F("company_name"), name)) | Q(Matches(full_name, name))
+        for field in ("first_name", "last_name"):
+            found |= Q(Matches(F(field), name))
+        contacts = indexed(contacts, name, organization).filter(found)
     if number is not None:
         contacts = contacts.filter(Q(customer_number=number) | Q(supplier_number=number))
     if customer is not None:

@@ -1,7 +1,8 @@
 """Contacts as the API answers them, in lexoffice's shape, straight from database rows.
 
-A page of 250 contacts costs four queries whatever the page: the count, the contacts' values,
-their contact persons and their notes. No model instance is made: building the dicts from rows
+A page of 250 contacts costs five queries whatever the page: the count, the page's ids (from
+an index alone, however far down the page is), the contacts' values, their contact persons and
+their notes. No model instance is made: building the dicts from rows
 is what makes a page several times faster than a serializer would be. (The newest note as a
 subquery of the contacts' query would cost more: SQLite works it out for the contacts a deep
 page skips too.)
@@ -87,8 +88,12 @@ def newest_notes(contact_ids: list[int]) -> dict[int, str]:
 def contact_rows(contacts: QuerySet[Contact]) -> list[dict[str, Any]]:
     """The values of `contacts` (sliced and ordered by the caller) with their contact persons
     and newest note."""
-    rows = list(contacts.values(*VALUES))
-    notes = newest_notes([row["id"] for row in rows]) if rows else {}
+    ids = list(contacts.values_list("id", flat=True))
+    if not ids:
+        return []
+    found = {row["id"]: row for row in Contact.objects.filter(id__in=ids).values(*VALUES)}
+    rows = [found[pk] for pk in ids if pk in found]
+    notes = newest_notes(ids)
     persons: dict[int, list[dict[str, Any]]] = defaultdict(list)
     companies = [row["id"] for row in rows if row["kind"] == Contact.Kind.COMPANY]
     if companies:

@@ -131,13 +131,33 @@ def test_a_percent_sign_and_underscore_are_wildcards_a_backslash_is_not(api, acm
 
 def test_the_email_filter_looks_through_the_contact_and_its_persons(api, acme):
     shop = make_contact(acme, "Shop GmbH", email_office="kasse@shop.example")
-    other = make_contact(acme, "Other GmbH")
-    ContactPerson.objects.create(contact=other, last_name="Weber", email="weber@shop.example")
+    from contacts_app.services import create_contact
+
+    create_contact(
+        organization=acme,
+        by=None,
+        data={"kind": "company", "company_name": "Other GmbH"},
+        persons=[{"last_name": "Weber", "email": "weber@shop.example"}],
+    )
     make_contact(acme, "Fremd GmbH", email_business="info@fremd.example")
 
     assert names(api.get(URL, {"email": "shop.example"})) == ["Shop GmbH", "Other GmbH"]
     assert names(api.get(URL, {"email": "KASSE@%"})) == ["Shop GmbH"]
     assert shop.pk
+
+
+def test_the_name_filter_finds_a_persons_first_and_last_name(api, acme):
+    from contacts_app.services import create_contact
+
+    create_contact(
+        organization=acme,
+        by=None,
+        data={"kind": "person", "first_name": "Anna", "last_name": "Schäfer", "title": "Dr."},
+    )
+
+    assert names(api.get(URL, {"name": "anna sch"})) == ["Schäfer"]
+    assert names(api.get(URL, {"name": "SCHÄF"})) == ["Schäfer"]
+    assert names(api.get(URL, {"name": "a%f_r"})) == ["Schäfer"]
 
 
 def test_text_filters_need_three_characters(api, acme):
@@ -189,9 +209,10 @@ def test_a_page_costs_the_same_queries_however_many_contacts_it_has(
         ContactPerson.objects.create(contact=contact, last_name=f"Person {index}")
     api.get(URL, {"size": 1})  # the key's last use is written once a minute at most
 
-    with django_assert_max_num_queries(5):
+    # The key, the count, the page's ids, the contacts, their persons, their notes.
+    with django_assert_max_num_queries(6):
         small = api.get(URL, {"size": 1})
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         large = api.get(URL, {"size": 30})
 
     assert small.json()["numberOfElements"] == 1
