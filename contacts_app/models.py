@@ -153,12 +153,8 @@ class Contact(ChangeStamped):
         ]
         indexes = [
             # Counting search matches: SQLite probes this index for each match of the
-            # full-text index instead of reading the contacts themselves. The id at its end
-            # (implicit on SQLite, where it is the rowid) orders the API's pages: any page of
-            # them, the 50,000th contact too, is read from this index alone.
-            models.Index(
-                fields=["organization", "archived", "id"], condition=LIVE, name="contact_live"
-            ),
+            # full-text index instead of reading the contacts themselves.
+            models.Index(fields=["organization", "archived"], condition=LIVE, name="contact_live"),
             models.Index(fields=["organization", "archived", "sort_name"]),
             models.Index(fields=["organization", "billing_city"]),
             models.Index(fields=["organization", "updated_at"]),

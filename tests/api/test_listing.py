@@ -100,15 +100,17 @@ def names_of(body) -> list[str]:
     return [c["company"]["name"] for c in body["content"]]
 
 
-def test_contacts_come_in_the_order_they_were_made_archived_ones_last(api, acme):
+def test_contacts_come_in_the_order_they_were_made_archived_ones_too(api, acme):
     from contacts_app.services import set_archived
 
-    set_archived(contact=make_contact(acme, "Alt AG"), archived=True, by=None)
     make_contact(acme, "Zeta AG")
-
+    set_archived(contact=make_contact(acme, "Alt AG"), archived=True, by=None)
     make_contact(acme, "Beta AG")
 
-    assert names(api.get(URL)) == ["Zeta AG", "Beta AG", "Alt AG"]
+    body = api.get(URL).json()
+
+    assert names_of(body) == ["Zeta AG", "Alt AG", "Beta AG"]
+    assert [c["archived"] for c in body["content"]] == [False, True, False]
 
 
 def test_the_name_filter_ignores_case_and_knows_both_wildcards(api, acme):
