@@ -10,8 +10,9 @@ page, a new contact (form, POST, the page it redirects to) and an edit (form, PO
 version). Each user thinks for a moment between two actions.
 
 Then, on the same server, API clients (`--api-clients`, 4 by default; 0 for none), each with a
-key of its own, repeat a mix of their own for the same time: a page of the contact list, a
-contact, a filtered list, a new contact (POST) and a change sent with its version (PUT), with a
+key of its own, repeat a mix of their own for the same time: the next page of 250 contacts (each
+client pages on from a page of its own, as a script syncing every contact does), a contact, a
+list filtered by name, a new contact (POST) and a change sent with its version (PUT), with a
 short pause between two requests (under the key's rate limit).
 
 The table shows requests per second, median and 95th percentile latency and errors per kind of
@@ -21,7 +22,7 @@ the run created, each with its own number. The exit status is 0 when the goal is
 
 Run with `make load`, or `python -m benchmarks.load [--duration 60] [--users 8] [--think 1.0]
 [--mix 25,30,25,10,10] [--workers 2] [--contacts 100000] [--reuse] [--fresh] [--database URL]
-[--redis URL] [--api-clients 4] [--api-think 0.2]`; gunicorn's output goes to
+[--redis URL] [--api-clients 4] [--api-think 0.5]`; gunicorn's output goes to
 var/load-gunicorn.log.
 """
 
@@ -628,6 +629,7 @@ class ApiClient(threading.Thread):
         }
         self.rng = random.Random(1000 + number)
         self.mine: list[str] = []  # ids of the contacts this client created, to change them
+        self.next_page = (number - 1) * 10
         self.created = 0
 
     def call(self, kind: str, method: str, path: str, body=None, expect=(200,)) -> dict:
@@ -679,7 +681,8 @@ class ApiClient(threading.Thread):
         }
 
     def list_page(self) -> None:
-        page = self.rng.randint(0, 399)
+        # Page after page, as a script syncing every contact does (past the 10,000th too).
+        page, self.next_page = self.next_page, (self.next_page + 1) % 400
         self.call("api list", "GET", f"/api/v1/contacts?size=250&page={page}")
 
     def read(self) -> None:
@@ -857,7 +860,10 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--redis", default=REDIS_URL, help="Redis URL, '' for none")
     parser.add_argument("--api-clients", type=int, default=4, help="API clients, 0 for none")
     parser.add_argument(
-        "--api-think", type=float, default=0.2, help="mean pause between API requests (s)"
+        "--api-think",
+        type=float,
+        default=0.5,
+        help="mean pause between API requests (s): about 2 a second, lexoffice's own limit",
     )
     return parser.parse_args(argv)
 

@@ -80,24 +80,36 @@ def test_an_id_that_names_nothing_is_a_404(api):
     assert api.get(f"{URL}/6b6f6e74-6f72-8002-8000-000000000001").status_code == 404
 
 
-def test_past_the_rate_limit_the_answer_is_429_with_retry_after(settings, api):
+def test_past_the_rate_limit_the_answer_is_429_with_retry_after(settings, api, monkeypatch):
     settings.API_RATE_LIMIT_PER_SECOND = 3
+    monkeypatch.setattr("api.throttling.time.time", lambda: 1_800_000_000.25)  # one second
 
-    statuses = [api.get(URL).status_code for _ in range(6)]
+    statuses = [api.get(URL).status_code for _ in range(5)]
 
-    assert statuses.count(429) >= 2 and statuses[:2] == [200, 200]
+    assert statuses == [200, 200, 200, 429, 429]
     response = api.get(URL)
-    if response.status_code == 429:
-        assert int(response["Retry-After"]) >= 1
-        assert "3 a second" in response.json()["message"]
+    assert response.status_code == 429
+    assert response["Retry-After"] == "1"
+    assert response.json()["message"] == "Too many requests: this API key may send 3 a second."
 
 
-def test_the_rate_limit_is_per_key(settings, acme, alice, api):
+def test_the_next_second_lets_the_key_in_again(settings, api, monkeypatch):
+    settings.API_RATE_LIMIT_PER_SECOND = 1
+    now = [1_800_000_000.5]
+    monkeypatch.setattr("api.throttling.time.time", lambda: now[0])
+    assert [api.get(URL).status_code for _ in range(2)] == [200, 429]
+
+    now[0] += 1
+
+    assert api.get(URL).status_code == 200
+
+
+def test_the_rate_limit_is_per_key(settings, acme, alice, api, monkeypatch):
     settings.API_RATE_LIMIT_PER_SECOND = 2
+    monkeypatch.setattr("api.throttling.time.time", lambda: 1_800_000_000.0)
     _key, token = issue_key(organization=acme, name="Second", role=Role.MEMBER, by=alice)
     other = ApiClient(token)
-    for _ in range(3):
-        api.get(URL)
+    assert [api.get(URL).status_code for _ in range(3)] == [200, 200, 429]
 
     assert other.get(URL).status_code == 200
 
