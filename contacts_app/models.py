@@ -313,3 +313,93 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.role} {self.last_value}"
+
+
+class DismissedPair(models.Model):
+    """Two contacts someone said are not the same: the duplicates page shows them apart."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # The lower id first, so that a pair is one row whichever way round it was dismissed.
+    first = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "first", "second"], name="dismissed_pair_once"
+            ),
+            models.CheckConstraint(condition=Q(first__lt=F("second")), name="dismissed_pair_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"
+
+
+class ContactMerge(models.Model):
+    """Contacts merged into one (`kept`): what the undo needs besides the history's fields."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    kept = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    merged_at = models.DateTimeField()
+    undone_at = models.DateTimeField(null=True, blank=True)
+    # The kept contact's change in the history (its fields say what the merge changed there).
+    change = models.ForeignKey(
+        "history.Change", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Rows moved by id, per merged contact, and numbers it handed over: what the undo moves back.
+    moved = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"merge into {self.kept_id}"
+
+
+class MergedContact(models.Model):
+    """A contact merged away: in the trash with this mark of what it went into."""
+
+    merge = models.ForeignKey(ContactMerge, on_delete=models.CASCADE, related_name="merged")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="merged_into")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["merge", "contact"], name="merged_contact_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} → {self.merge_id}"
+
+
+class FormerNumber(models.Model):
+    """A number a contact merged into this one had: reserved for good, found by the search."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="former_numbers")
+    role = models.CharField(max_length=10, choices=NumberSequence.Role.choices)
+    number = models.PositiveIntegerField()
+    merge = models.ForeignKey(
+        ContactMerge, on_delete=models.SET_NULL, null=True, related_name="former_numbers"
+    )
+
+    class Meta:
+        ordering = ["role", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "role", "number"], name="former_number_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.number}"
