@@ -83,6 +83,13 @@ class TimelineEntry:
     change: Change
     lines: list[tuple[str, str, str]]  # (what, before, after), as the page shows them
     restorable: bool
+    # A change of a contact merged into this one (its history moved here): that contact's name.
+    merged_contact: str = ""
+    # The merge this change is the entry of, the names of the contacts merged, and whether the
+    # merge can be undone from here.
+    merge: Any = None
+    merged_names: str = ""
+    undoable: bool = False
 
 
 def _label(name: str) -> str:
@@ -113,21 +120,40 @@ def _shown(name: str, value: Any) -> str:
 
 
 def timeline(contact: Contact) -> list[TimelineEntry]:
-    """The contact's changes and its notes' changes, newest first."""
+    """The contact's changes and its notes' changes, newest first (with those of contacts
+    merged into it)."""
+    from .merging import can_be_undone, merges_of_changes
+
     changes = list(
         Change.objects.filter(contact_id=contact.pk)
         .select_related("changeset__actor")
         .order_by("-id")[:TIMELINE_LENGTH]
     )
-    newest_own = next((c.pk for c in changes if c.kind == KIND), None)
-    return [
-        TimelineEntry(
+    own = [c for c in changes if c.kind == KIND and c.object_id == contact.pk]
+    newest_own = own[0].pk if own else None
+    merges = merges_of_changes(own)
+    merged_contacts = {
+        pk: name
+        for pk, name in Contact.all_objects.filter(
+            pk__in={c.object_id for c in changes if c.kind == KIND and c not in own}
+        ).values_list("pk", "display_name")
+    }
+    entries = []
+    for change in changes:
+        entry = TimelineEntry(
             change=change,
             lines=[
                 (_label(name), _shown(name, old), _shown(name, new))
                 for name, (old, new) in change.fields.items()
             ],
-            restorable=change.kind == KIND and change.pk != newest_own,
+            restorable=change in own and change.pk != newest_own,
+            merged_contact=merged_contacts.get(change.object_id, "")
+            if change.kind == KIND and change not in own
+            else "",
         )
-        for change in changes
-    ]
+        if merge := merges.get(change.pk):
+            entry.merge = merge
+            entry.merged_names = ", ".join(m.contact.display_name for m in merge.merged.all())
+            entry.undoable = can_be_undone(merge)
+        entries.append(entry)
+    return entries

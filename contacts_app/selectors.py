@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import F, OrderBy, Prefetch, QuerySet
@@ -10,8 +12,9 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Organization
 
+from .matching import PROFILE_FIELDS, MatchProfile, pair_reasons, profile_of
 from .models import Contact, ContactPerson
-from .search import Unindexed, are_few, filter_by_query, fold, matching_ids
+from .search import TRIGRAM, Unindexed, are_few, filter_by_query, matching_ids
 
 SORTS = {
     "name": ("sort_name", "id"),
@@ -101,39 +104,62 @@ def filtered_contacts(
 
 
 SIMILAR_CANDIDATES = 200
+LOOK_ALIKES_SHOWN = 5
 
 
 def similar_contacts(
-    organization: Organization, *, name: str, emails: list[str], exclude_pk: int | None = None
+    organization: Organization,
+    *,
+    values: Mapping[str, Any],
+    persons: Iterable[Mapping[str, Any]] = (),
+    exclude_pk: int | None = None,
 ) -> list[Contact]:
-    """Contacts with the same name or one of the same e-mail addresses, for a warning.
+    """Contacts the one being saved (`values`: its fields, `persons`: its contact persons)
+    probably is, by the duplicate finder's matcher (`matching.pair_reasons`), for a warning.
 
-    `name` is a company name or a person's first and last name (titles aside). The search index
-    finds the candidates (whose search text holds every word of the name, or the address); the
-    exact comparison, ignoring case and accents, is made on those few.
+    The search index finds the candidates — contacts holding the name's words, one of the
+    e-mail addresses or phone numbers, or the start of a name's word in the same city or postal
+    code — and the matcher decides on those few; the VAT ID is looked up as it is.
     """
-    wanted_name = " ".join(fold(name).split())
-    wanted_emails = {e.strip().lower() for e in emails if e and e.strip()}
-    probes = ([name] if wanted_name else []) + sorted(wanted_emails)
-    similar: dict[int, Contact] = {}
+    typed = profile_of(values, person_emails=[p.get("email") or "" for p in persons])
+    contacts = Contact.objects.filter(organization=organization)
+    if exclude_pk:
+        contacts = contacts.exclude(pk=exclude_pk)
+    probes = [filter_by_query(contacts, q, organization=organization) for q in _probes(typed)]
+    same_kind = contacts.filter(kind=typed.kind)
+    for prefix in typed.prefixes:
+        if len(prefix) < TRIGRAM:
+            continue
+        if city := values.get("billing_city"):
+            probes.append(filter_by_query(same_kind, f"{prefix} {city}", organization=organization))
+        if postal_code := values.get("billing_postal_code"):
+            probes.append(
+                filter_by_query(same_kind, prefix, organization=organization).filter(
+                    billing_postal_code=postal_code
+                )
+            )
+    if typed.vat_id:
+        probes.append(contacts.filter(vat_id=typed.vat_id))
+    found: dict[int, Contact] = {}
     for probe in probes:
-        candidates = filter_by_query(
-            Contact.objects.filter(organization=organization), probe, organization=organization
-        )
-        if exclude_pk:
-            candidates = candidates.exclude(pk=exclude_pk)
-        candidates = candidates.exclude(pk__in=list(similar)).prefetch_related(
+        candidates = probe.exclude(pk__in=list(found)).prefetch_related(
             Prefetch("persons", queryset=ContactPerson.objects.only("contact_id", "email"))
         )
         for contact in candidates.order_by()[:SIMILAR_CANDIDATES]:
-            addresses = {getattr(contact, f).lower() for f in Contact.EMAIL_FIELDS}
-            addresses |= {p.email.lower() for p in contact.persons.all()}
-            if _name_key(contact) == wanted_name or addresses & wanted_emails:
-                similar[contact.pk] = contact
-    return sorted(similar.values(), key=lambda c: (c.sort_name, c.pk))[:5]
+            profile = profile_of(
+                {f: getattr(contact, f) for f in PROFILE_FIELDS[1:]},
+                pk=contact.pk,
+                person_emails=[p.email for p in contact.persons.all()],
+            )
+            if pair_reasons(typed, profile):
+                found[contact.pk] = contact
+    return sorted(found.values(), key=lambda c: (c.sort_name, c.pk))[:LOOK_ALIKES_SHOWN]
 
 
-def _name_key(contact: Contact) -> str:
-    if contact.kind == Contact.Kind.COMPANY:
-        return " ".join(fold(contact.company_name).split())
-    return " ".join(fold(f"{contact.first_name} {contact.last_name}").split())
+def _probes(typed: MatchProfile) -> list[str]:
+    """Search queries for the contacts with the same name, e-mail address or phone number."""
+    return [
+        *([typed.name] if typed.name else []),
+        *sorted(typed.emails),
+        *typed.phones.values(),
+    ]

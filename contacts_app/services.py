@@ -24,6 +24,7 @@ from .models import (
     SUPPLIER_NUMBERS,
     Contact,
     ContactPerson,
+    FormerNumber,
     Note,
     NumberSequence,
     WebProfile,
@@ -93,6 +94,12 @@ def _free_numbers(
             organization=organization, **{f"{field}__gte": start, f"{field}__lte": high}
         ).values_list(field, flat=True)
     )
+    # Numbers of contacts merged into others stay theirs (the search finds them by those).
+    taken.update(
+        FormerNumber.objects.filter(
+            organization=organization, number__gte=start, number__lte=high
+        ).values_list("number", flat=True)
+    )
     if high - start + 1 - len(taken) < count:
         return None
     numbers: list[int] = []
@@ -131,11 +138,16 @@ DERIVED_FROM = (
 PERSON_DERIVED_FROM = ("first_name", "last_name", "email", "phone", "mobile")
 
 
-def derived_fields(values: Mapping[str, Any], persons: Sequence[Mapping[str, Any]]) -> dict:
+def derived_fields(
+    values: Mapping[str, Any],
+    persons: Sequence[Mapping[str, Any]],
+    former_numbers: Iterable[int] = (),
+) -> dict:
     """A contact's display name, sort key and search text from its values and contact persons.
 
     `values` maps the contact's field names (those in DERIVED_FROM; missing ones count as empty)
-    to their values; each person maps those in PERSON_DERIVED_FROM.
+    to their values; each person maps those in PERSON_DERIVED_FROM. `former_numbers` are those
+    of contacts merged into it, which the search finds it by too.
     """
     get = values.get
     if get("kind") == Contact.Kind.PERSON:
@@ -150,7 +162,7 @@ def derived_fields(values: Mapping[str, Any], persons: Sequence[Mapping[str, Any
         "search_text": build_search_text(
             names=[get("company_name"), get("first_name"), get("last_name")]
             + [f"{p.get('first_name') or ''} {p.get('last_name') or ''}" for p in persons],
-            numbers=[get("customer_number"), get("supplier_number")],
+            numbers=[get("customer_number"), get("supplier_number"), *former_numbers],
             emails=[get(f) for f in Contact.EMAIL_FIELDS] + [p.get("email") for p in persons],
             phones=[get(f) for f in Contact.PHONE_FIELDS]
             + [p.get("phone") for p in persons]
@@ -160,14 +172,27 @@ def derived_fields(values: Mapping[str, Any], persons: Sequence[Mapping[str, Any
     }
 
 
-def refresh_derived_fields(contact: Contact, persons: Iterable[ContactPerson | dict]) -> None:
-    """Set the contact's display name, sort key and search text from its data (no save)."""
+def refresh_derived_fields(
+    contact: Contact,
+    persons: Iterable[ContactPerson | dict],
+    former_numbers: Iterable[int] | None = None,
+) -> None:
+    """Set the contact's display name, sort key and search text from its data (no save).
+
+    The former numbers are read from the database unless given (a new contact has none).
+    """
     person_values = [
         p if isinstance(p, dict) else {f: getattr(p, f) for f in PERSON_DERIVED_FROM}
         for p in persons
     ]
+    if former_numbers is None:
+        former_numbers = (
+            FormerNumber.objects.filter(contact_id=contact.pk).values_list("number", flat=True)
+            if contact.pk
+            else ()
+        )
     values = {f: getattr(contact, f) for f in DERIVED_FROM}
-    for name, value in derived_fields(values, person_values).items():
+    for name, value in derived_fields(values, person_values, former_numbers).items():
         setattr(contact, name, value)
 
 

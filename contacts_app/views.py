@@ -118,14 +118,12 @@ class ContactFormMixin(EditorMixin):
         return HttpResponseRedirect(self.object.get_absolute_url())
 
     def look_alikes(self, form: ContactForm) -> list[Contact]:
-        probe = form.look_alike_probe()
-        if probe is None:
+        if form.look_alike_probe() is None:
             return []
-        name, emails = probe
         return similar_contacts(
             self.organization,
-            name=name,
-            emails=emails,
+            values=form.cleaned_data,
+            persons=form.person_rows(),
             exclude_pk=self.object.pk if self.object else None,
         )
 
