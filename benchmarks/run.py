@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = [
     "benchmarks.contacts",
     "benchmarks.imports",
+    "benchmarks.duplicates",
     "benchmarks.postgres",
 ]
 

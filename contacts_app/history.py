@@ -119,6 +119,11 @@ def _shown(name: str, value: Any) -> str:
     return str(value)
 
 
+def _with_numbers(contact: Contact) -> str:
+    numbers = ", ".join(str(n) for n in contact.numbers)
+    return f"{contact.display_name} ({numbers})" if numbers else contact.display_name
+
+
 def timeline(contact: Contact) -> list[TimelineEntry]:
     """The contact's changes and its notes' changes, newest first (with those of contacts
     merged into it)."""
@@ -153,7 +158,7 @@ def timeline(contact: Contact) -> list[TimelineEntry]:
         )
         if merge := merges.get(change.pk):
             entry.merge = merge
-            entry.merged_names = ", ".join(m.contact.display_name for m in merge.merged.all())
+            entry.merged_names = ", ".join(_with_numbers(m.contact) for m in merge.merged.all())
             entry.undoable = can_be_undone(merge)
         entries.append(entry)
     return entries

@@ -177,18 +177,18 @@ def profile_from_row(row: Sequence[Any], person_emails: Iterable[str] = ()) -> M
         name = _name_parts(company or "", True)
     if postal_code:
         postal_code = f"{country or ''} {''.join(postal_code.split()).upper()}"
-    emails = {_email_key(e) for e in row[_EMAILS] if e}
-    for email in person_emails:
-        if email:
-            emails.add(_email_key(email))
-    emails.discard("")
+    emails = frozenset(
+        e.strip().lower() if e.isascii() else _email_key(e)
+        for e in (*row[_EMAILS], *person_emails)
+        if e and not e.isspace()
+    )
     phones: dict[str, str] = {}
     for typed in row[_PHONES]:
         if typed:
             typed = typed.strip()
             key = phone_key(typed)
-            if len(key) >= PHONE_MIN_DIGITS:
-                phones.setdefault(key, typed)
+            if len(key) >= PHONE_MIN_DIGITS and key not in phones:
+                phones[key] = typed
     return MatchProfile(
         pk,
         kind,
@@ -197,7 +197,7 @@ def profile_from_row(row: Sequence[Any], person_emails: Iterable[str] = ()) -> M
         _city_key(city) if city else "",
         *(_street_key(street) if street else ("", "")),
         "".join(vat_id.split()).upper() if vat_id else "",
-        frozenset(emails),
+        emails,
         phones,
         sort_name or "",
     )

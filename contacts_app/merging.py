@@ -323,6 +323,18 @@ def merges_of_changes(changes: Sequence[Change]) -> dict[int, ContactMerge]:
     return {m.change_id: m for m in merges if m.change_id is not None}
 
 
+def kept_contact_of(contact: Contact) -> Contact | None:
+    """The contact `contact` (in the trash) was merged into, while that merge stands: what the
+    trash can say of it, and where its merge is undone rather than restoring it alone."""
+    mark = (
+        MergedContact.objects.filter(contact=contact, merge__undone_at__isnull=True)
+        .select_related("merge__kept")
+        .order_by("-merge_id")
+        .first()
+    )
+    return mark.merge.kept if mark else None
+
+
 def merge_of_change(change: Change) -> ContactMerge | None:
     """The merge whose entry in the kept contact's history `change` is, if it is one."""
     return ContactMerge.objects.filter(change=change).first()

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, OrderBy, Prefetch, QuerySet
+from django.db.models import F, OrderBy, QuerySet
 from django.db.models.functions import Coalesce
 
 from accounts.models import Organization
 
-from .matching import PROFILE_FIELDS, MatchProfile, pair_reasons, profile_of
+from .matching import PROFILE_FIELDS, MatchProfile, pair_reasons, profile_from_row, profile_of
 from .models import Contact, ContactPerson
 from .search import TRIGRAM, Unindexed, are_few, filter_by_query, matching_ids
 
@@ -127,12 +127,14 @@ def similar_contacts(
         contacts = contacts.exclude(pk=exclude_pk)
     probes = [filter_by_query(contacts, q, organization=organization) for q in _probes(typed)]
     same_kind = contacts.filter(kind=typed.kind)
-    for prefix in typed.prefixes:
-        if len(prefix) < TRIGRAM:
-            continue
-        if city := values.get("billing_city"):
+    # The two longest words' starts: a typo in one still leaves the other to find it by. The
+    # city is in the search text; the postal code is asked for only when no city is typed.
+    city, postal_code = values.get("billing_city"), values.get("billing_postal_code")
+    longest = sorted(typed.core_as_written.split(), key=len, reverse=True)[:2]
+    for prefix in dict.fromkeys(word[:4] for word in longest if len(word) >= TRIGRAM):
+        if city:
             probes.append(filter_by_query(same_kind, f"{prefix} {city}", organization=organization))
-        if postal_code := values.get("billing_postal_code"):
+        elif postal_code:
             probes.append(
                 filter_by_query(same_kind, prefix, organization=organization).filter(
                     billing_postal_code=postal_code
@@ -140,20 +142,22 @@ def similar_contacts(
             )
     if typed.vat_id:
         probes.append(contacts.filter(vat_id=typed.vat_id))
-    found: dict[int, Contact] = {}
+    found: set[int] = set()
     for probe in probes:
-        candidates = probe.exclude(pk__in=list(found)).prefetch_related(
-            Prefetch("persons", queryset=ContactPerson.objects.only("contact_id", "email"))
+        rows = list(
+            probe.exclude(pk__in=found).order_by().values_list(*PROFILE_FIELDS)[:SIMILAR_CANDIDATES]
         )
-        for contact in candidates.order_by()[:SIMILAR_CANDIDATES]:
-            profile = profile_of(
-                {f: getattr(contact, f) for f in PROFILE_FIELDS[1:]},
-                pk=contact.pk,
-                person_emails=[p.email for p in contact.persons.all()],
-            )
-            if pair_reasons(typed, profile):
-                found[contact.pk] = contact
-    return sorted(found.values(), key=lambda c: (c.sort_name, c.pk))[:LOOK_ALIKES_SHOWN]
+        person_emails: dict[int, list[str]] = {}
+        persons = ContactPerson.objects.filter(contact__in=[row[0] for row in rows]).exclude(
+            email=""
+        )
+        for contact_id, email in persons.values_list("contact_id", "email"):
+            person_emails.setdefault(contact_id, []).append(email)
+        for row in rows:
+            if pair_reasons(typed, profile_from_row(row, person_emails.get(row[0], ()))):
+                found.add(row[0])
+    similar = Contact.objects.filter(pk__in=found).order_by("sort_name", "pk")
+    return list(similar[:LOOK_ALIKES_SHOWN])
 
 
 def _probes(typed: MatchProfile) -> list[str]:

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -113,6 +113,10 @@ class DismissPair(OrganizationMixin, View):
         return HttpResponseRedirect(back)
 
 
+def _pk(contact: Contact) -> int:
+    return contact.pk
+
+
 def _errors(form: ContactIdsForm) -> str:
     return " ".join(map(str, form.errors.get("contacts") or []))
 
@@ -151,7 +155,11 @@ class ContactMergeView(EditorMixin, FormView):
         if not ids.is_valid():
             messages.error(self.request, _errors(ids))
             return HttpResponseRedirect(reverse("contacts:duplicates"))
-        self.contacts = _contacts_of(self.organization, ids.cleaned_data["contacts"])
+        contacts = sorted(_contacts_of(self.organization, ids.cleaned_data["contacts"]), key=_pk)
+        # The contact asked to keep first, else the oldest: its number is the one most likely
+        # on old invoices. The columns follow that order.
+        asked = next((c for c in contacts if str(c.pk) == self.request.GET.get("keep")), None)
+        self.contacts = sorted(contacts, key=lambda c: c is not (asked or contacts[0]))
         if len({c.kind for c in self.contacts}) > 1:
             messages.error(self.request, _("A company and a person cannot be merged."))
             return HttpResponseRedirect(reverse("contacts:duplicates"))
@@ -161,11 +169,7 @@ class ContactMergeView(EditorMixin, FormView):
         return {**super().get_form_kwargs(), "contacts": self.contacts}
 
     def get_initial(self) -> dict[str, Any]:
-        asked = self.request.GET.get("keep", "")
-        kept = next((c for c in self.contacts if str(c.pk) == asked), None)
-        # Without a wish, the oldest: its number is the one most likely on old invoices.
-        kept = kept or min(self.contacts, key=lambda c: c.pk)
-        return MergeForm.initial_for(self.contacts, kept)
+        return MergeForm.initial_for(self.contacts, self.contacts[0])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -262,4 +266,8 @@ class MergeUndo(OrganizationMixin, ObjectActionView):
             messages.error(self.request, str(refused))
             return ""
         names = ", ".join(f"“{c}”" for c in back)
-        return _("The merge was undone: %(names)s are back.") % {"names": names}
+        return ngettext(
+            "The merge was undone: %(names)s is back.",
+            "The merge was undone: %(names)s are back.",
+            len(back),
+        ) % {"names": names}

@@ -211,7 +211,7 @@ def test_undo_brings_everything_back(alice_client, acme, alice, pair):
     assert ContactMerge.objects.get().undone_at is not None
     assert not Change.objects.filter(object_id=other.pk, kind="contact", contact_id=kept.pk)
     followed = alice_client.get(response["Location"], headers=EN)
-    assert "The merge was undone: “Holzbau Mueller AG” are back." in followed.text
+    assert "The merge was undone: “Holzbau Mueller AG” is back." in followed.text
     assert 'data-testid="undo-merge"' not in followed.text
     assert "undone" in followed.text
 
@@ -422,3 +422,34 @@ def test_contact_persons_stay_with_the_merged_contact_in_the_trash(acme, alice, 
     assert ContactPerson.objects.filter(contact=other).count() == 2
     assert WebProfile.objects.filter(contact=other).count() == 2
     assert Note.objects.filter(contact=other).count() == 0
+
+
+def test_a_merged_contact_in_the_trash_knows_what_it_was_merged_into(acme, alice, pair):
+    from contacts_app.merging import kept_contact_of, undo_merge
+
+    kept, other = pair
+    merge = merge_contacts(
+        organization=acme,
+        kept_id=kept.pk,
+        contact_ids=[kept.pk, other.pk],
+        picks={},
+        versions={kept.pk: kept.version, other.pk: other.version},
+        by=alice,
+    )
+    assert kept_contact_of(Contact.all_objects.get(pk=other.pk)) == kept
+    undo_merge(merge=merge, by=alice)
+    assert kept_contact_of(other) is None
+
+
+def test_a_merge_is_not_undone_while_its_kept_contact_is_in_the_trash(
+    alice_client, acme, alice, pair
+):
+    kept, other = pair
+    alice_client.post(reverse("contacts:merge"), merge_post(kept, [kept, other]))
+    change = Change.objects.get(changeset__source=Source.MERGE, object_id=kept.pk)
+    services.trash_contact(contact=kept, by=alice)
+    from contacts_app.merging import undo_merge
+
+    with pytest.raises(MergeRefused, match="while the contact it kept is in the trash"):
+        undo_merge(merge=ContactMerge.objects.get(change=change), by=alice)
+    assert not Contact.objects.filter(pk=other.pk).exists()
