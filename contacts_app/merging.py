@@ -351,7 +351,11 @@ def undo_merge(*, merge: ContactMerge, by: User | None) -> list[Contact]:
     """Undo the merge; returns the contacts brought back. Raises MergeRefused."""
     with transaction.atomic():
         Organization.objects.lock_for_writing(merge.organization_id)
-        merge = ContactMerge.objects.select_for_update().select_related("change").get(pk=merge.pk)
+        merge = (
+            ContactMerge.objects.select_for_update(of=("self",))
+            .select_related("change")
+            .get(pk=merge.pk)
+        )
         if merge.undone_at is not None:
             raise MergeRefused(_("This merge has been undone already."))
         others = list(
