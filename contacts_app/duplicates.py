@@ -16,7 +16,6 @@ with every change to its contacts and dismissed pairs, so it is computed once pe
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -117,16 +116,18 @@ def _name_blocks(profiles: Sequence[MatchProfile]) -> list[list[int]]:
     A block that holds the same contacts for the postal code as for the city (one postal code
     for the whole town) is kept once.
     """
-    blocks: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    places: dict[tuple[str, str], dict[str, list[int]]] = {}
     for index, p in enumerate(profiles):
         for place in (p.postal_code, p.city):
             if place:
+                prefixes = places.setdefault((p.kind, place), {})
                 for prefix in p.prefixes:
-                    blocks[(p.kind, place, prefix)].append(index)
+                    prefixes.setdefault(prefix, []).append(index)
     unique: dict[tuple, list[int]] = {}
-    for (kind, _place, prefix), members in blocks.items():
-        if 1 < len(members) <= MAX_BLOCK:
-            unique.setdefault((kind, prefix, tuple(members)), members)
+    for (kind, _place), prefixes in places.items():
+        for prefix, members in prefixes.items():
+            if 1 < len(members) <= MAX_BLOCK:
+                unique.setdefault((kind, prefix, *members), members)
     return list(unique.values())
 
 
@@ -135,43 +136,35 @@ def _alike_in_blocks(
 ) -> Iterable[tuple[int, int]]:
     """Pairs of a name block whose names are alike enough to be looked at (`names_alike`).
 
-    Each contact's name is compared with those of the later contacts of its blocks in one call
-    (rapidfuzz's loop in C). The words are compared sorted; where two of a name's words start
-    alike a typo can change their order, so they are compared as written too.
+    Each name is compared with those after it in the block in one call (rapidfuzz's loop in C);
+    a pair in several blocks is compared in each, which costs less than finding out. The words
+    are compared sorted; where two of a name's words start alike a typo can change their order,
+    so those are compared as written too.
     """
     cores = [p.core for p in profiles]
     written = [p.core_as_written for p in profiles]
-    blocks_of: dict[int, list[list[int]]] = defaultdict(list)
+    initials_repeat = [_initials_repeat(p.core_as_written) for p in profiles]
     for members in blocks:
-        for index in members[:-1]:
-            blocks_of[index].append(members)
-    for index, own_blocks in blocks_of.items():
-        if len(own_blocks) == 1:
-            members = own_blocks[0]
-            later = members[bisect_right(members, index) :]
-        else:
-            union: set[int] = set()
-            for members in own_blocks:
-                union.update(members[bisect_right(members, index) :])
-            later = list(union)
-        for _name, _score, found in process.extract(
-            cores[index],
-            list(map(cores.__getitem__, later)),
-            scorer=fuzz.ratio,
-            score_cutoff=NAME_SIMILARITY,
-            limit=None,
-        ):
-            yield index, later[found]
-        words = written[index].split(" ")
-        if len({w[:1] for w in words}) < len(words):
-            for _name, _score, found in process.extract(
-                written[index],
-                list(map(written.__getitem__, later)),
-                scorer=fuzz.ratio,
-                score_cutoff=NAME_SIMILARITY,
-                limit=None,
-            ):
-                yield index, later[found]
+        for names, only in ((cores, None), (written, initials_repeat)):
+            if only is not None and not any(only[m] for m in members):
+                continue
+            block_names = [names[m] for m in members]
+            for position in range(len(members) - 1):
+                if only is not None and not only[members[position]]:
+                    continue
+                for _name, _score, found in process.extract(
+                    block_names[position],
+                    block_names[position + 1 :],
+                    scorer=fuzz.ratio,
+                    score_cutoff=NAME_SIMILARITY,
+                    limit=None,
+                ):
+                    yield members[position], members[position + 1 + found]
+
+
+def _initials_repeat(name: str) -> bool:
+    words = name.split(" ")
+    return len({w[:1] for w in words}) < len(words)
 
 
 def _pairs_of(members: list[int]) -> Iterable[tuple[int, int]]:
