@@ -16,7 +16,7 @@ from contacts_app.models import Contact, Note
 from contacts_app.services import add_note, create_contact, update_contact
 from history.models import Change
 from importer.models import ImportRun
-from products.services import create_product
+from products.services import create_product, update_product
 
 SKIPPED_NAMESPACES = {"admin"}
 # Patterns whose arguments are not objects of an organization.
@@ -74,6 +74,8 @@ def acme_objects(acme, alice, bob, vera):
         by=alice,
         data={"name": "Geheimprodukt", "unit": "Stück", "tax_rate": 19, "price": 1},
     )
+    update_product(product=product, data={"name": "Geheimprodukt 2"}, by=alice)
+    product_change = Change.objects.filter(kind="product", object_id=product.pk).earliest("id")
     run = ImportRun.objects.create(
         organization=acme,
         target="customers",
@@ -83,7 +85,7 @@ def acme_objects(acme, alice, bob, vera):
     )
     return {
         "contacts": {"pk": contact.pk, "note_pk": note.pk, "change_pk": change.pk},
-        "products": {"pk": product.pk},
+        "products": {"pk": product.pk, "change_pk": product_change.pk},
         "importer": {"pk": run.pk},
         "accounts:invitation": {"pk": invitation.pk},
         "accounts:member": {"pk": Membership.objects.get(user=bob).pk},
@@ -137,6 +139,7 @@ POST_ONLY = {
     "contacts:restore_version",
     "products:archive",
     "products:unarchive",
+    "products:restore_version",
     "importer:reading",
     "importer:confirm",
     "importer:undo",
