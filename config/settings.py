@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "history",
     "contacts_app",
     "products",
+    "trash",
     "importer",
 ]
 
