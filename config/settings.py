@@ -52,6 +52,11 @@ MAIL_LIMIT_WINDOW_SECONDS = int(os.environ.get("MAIL_LIMIT_WINDOW_SECONDS", "360
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_IP_LIMIT = int(os.environ.get("LOGIN_FAILURE_IP_LIMIT", "20"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# Days a deleted contact or product stays in the trash, restorable, before
+# `manage.py purge_trash` deletes it for good.
+TRASH_DAYS = int(os.environ.get("TRASH_DAYS", "30"))
+if TRASH_DAYS < 1:
+    raise ImproperlyConfigured("TRASH_DAYS must be at least 1.")
 # How many reverse proxies in front of Kontor append to X-Forwarded-For (0: none, trust nothing).
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 
@@ -77,6 +82,7 @@ INSTALLED_APPS = [
     "history",
     "contacts_app",
     "products",
+    "trash",
     "importer",
 ]
 
