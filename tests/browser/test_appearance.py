@@ -1,4 +1,4 @@
-"""The pages follow the system's dark mode, keep a person's choice, and switch language in a click."""
+"""Pages follow the system's dark mode, keep a choice made, and switch language in a click."""
 
 from __future__ import annotations
 
