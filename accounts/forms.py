@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.hashers import check_password
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +34,7 @@ class PasswordPairMixin(forms.Form):
     def password_user(self) -> User:
         """A stand-in user so that the similarity validator can compare the password."""
         return User(
-            email=self.cleaned_data.get("email") or getattr(self, "email", ""),
+            email=str(self.cleaned_data.get("email") or getattr(self, "email", "")),
             first_name=self.cleaned_data.get("first_name", ""),
             last_name=self.cleaned_data.get("last_name", ""),
         )
@@ -68,7 +70,7 @@ class SignUpForm(PasswordPairMixin, forms.Form):
         return tidy_email(self.cleaned_data["email"])
 
 
-class SignUpConfirmForm(forms.Form):
+class SignUpConfirmForm(login_throttle.PasswordGuessLimit, forms.Form):
     """The last step of a sign-up: the password chosen in its first step.
 
     Asked again so that a link to a sign-up somebody else started with this address (and so
@@ -82,44 +84,30 @@ class SignUpConfirmForm(forms.Form):
         help_text=_("The password you chose when you signed up."),
     )
 
-    def __init__(self, *args, pending: PendingSignUp, **kwargs):
+    def __init__(self, *args, pending: PendingSignUp, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.pending = pending
+        self.request = request
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not check_password(password, self.pending.password):
-            raise forms.ValidationError(_("This is not the password you chose when you signed up."))
-        return password
+
+        def check() -> str:
+            if not check_password(password, self.pending.password):
+                raise forms.ValidationError(
+                    _("This is not the password you chose when you signed up.")
+                )
+            return password
+
+        return self.limited(check, email=self.pending.email_canonical)
 
 
-class LoginThrottleMixin:
-    """Refuses further tries after too many failures for the account or the client address.
-
-    For an `AuthenticationForm`; the login page and the admin's login share the counters.
-    """
-
-    locked_message = _(
-        "Too many failed login attempts. For your security, please wait %(minutes)s "
-        "minutes and try again, or reset your password."
-    )
+class LoginThrottleMixin(login_throttle.PasswordGuessLimit):
+    """For an `AuthenticationForm`: the login page and the admin's login share the counters."""
 
     def clean(self):
         email = self.cleaned_data.get("username") or ""
-        address = login_throttle.client_address(self.request)
-        if login_throttle.is_locked(email=email, address=address):
-            raise forms.ValidationError(
-                self.locked_message,
-                code="locked",
-                params={"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
-            )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            login_throttle.record_failure(email=email, address=address)
-            raise
-        login_throttle.clear_account(email=email)
-        return cleaned
+        return self.limited(super().clean, email=email)
 
 
 class ThrottledLoginForm(LoginThrottleMixin, AuthenticationForm):
@@ -138,8 +126,9 @@ class InviteForm(forms.Form):
     def __init__(self, *args, organization: Organization, membership: Membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization = organization
-        self.fields["role"].choices = grantable_roles(membership.role)
-        self.fields["role"].initial = Role.MEMBER
+        role = cast(forms.ChoiceField, self.fields["role"])
+        role.choices = grantable_roles(membership.role)
+        role.initial = Role.MEMBER
         self.fields["role"].help_text = _(
             "Viewers can only read; members can also create, edit, delete and import; "
             "admins can also manage users."
@@ -191,10 +180,21 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args, membership: Membership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = grantable_roles(membership.role)
+        cast(forms.ChoiceField, self.fields["role"]).choices = grantable_roles(membership.role)
 
 
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name"]
+
+
+class ThrottledPasswordChangeForm(login_throttle.PasswordGuessLimit, PasswordChangeForm):
+    """Django's password change, whose old password counts as a login attempt."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        return self.limited(super().clean_old_password, email=self.user.email)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -18,8 +19,8 @@ from .identities import canonical_email, tidy_email
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def get_by_natural_key(self, username: str) -> User:
-        return self.get(email_canonical=canonical_email(username))
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email_canonical=canonical_email(username or ""))
 
     def with_email(self, email: str) -> models.QuerySet[User]:
         """The account (at most one) whose address is `email` in its canonical form."""
@@ -61,7 +62,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
@@ -310,4 +311,4 @@ class AuditEvent(models.Model):
     @property
     def role_label(self) -> str:
         """The role the event gave, in the reader's language (empty if it gave none)."""
-        return Role(self.detail).label if self.detail in Role.values else ""
+        return str(Role(self.detail).label) if self.detail in Role.values else ""

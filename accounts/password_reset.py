@@ -1,8 +1,9 @@
 """Password reset: links built from SITE_URL, never from the Host header; e-mails limited.
 
 The answer is the same page whether the address has an account, has none, or has had its
-share of e-mails for the hour (see `mail_limits`). The e-mail goes through the outbox like
-every other, so asking for a reset never waits for a mail server.
+share of e-mails for the hour (see `mail_limits`). The request only queues the address
+(`tasks.send_password_reset`); the worker looks for the account and e-mails the link through
+the outbox like every other e-mail, so the request takes the same time for every address.
 """
 
 from __future__ import annotations
@@ -28,12 +29,20 @@ class SiteURLPasswordResetForm(PasswordResetForm):
         )
 
     def save(self, *, request=None, **kwargs):
-        if not mail_limits.may_send(to=self.cleaned_data["email"], request=request):
+        """Queue the reset; nothing in the request depends on whether the address is known."""
+        from .tasks import send_password_reset
+
+        email = self.cleaned_data["email"]
+        if not mail_limits.may_send(to=email, request=request):
             return
+        send_password_reset.enqueue(email, translation.get_language() or settings.LANGUAGE_CODE)
+
+    def send_links(self, *, language: str) -> int:
+        """For the worker: e-mail the link to the address's account, if there is one."""
         site = urlsplit(settings.SITE_URL)
-        kwargs["domain_override"] = site.netloc
-        kwargs["use_https"] = site.scheme == "https"
-        return super().save(request=request, **kwargs)
+        with translation.override(language):
+            super().save(domain_override=site.netloc, use_https=site.scheme == "https")
+        return len(getattr(self, "_sent", []))
 
     def send_mail(
         self,
@@ -44,10 +53,11 @@ class SiteURLPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        """Queue the `emails/password_reset_*` templates instead of sending in the request."""
+        """Queue the `emails/password_reset_*` templates."""
         send_templated_email(
             template="password_reset",
             to=to_email,
             context=context,
             language=translation.get_language() or settings.LANGUAGE_CODE,
         )
+        self.__dict__.setdefault("_sent", []).append(to_email)

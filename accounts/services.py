@@ -322,4 +322,8 @@ def remove_member(*, membership: Membership, by: User) -> None:
 
 def grantable_roles(role: str) -> list[tuple[str, str]]:
     """The roles someone with `role` may give: none above their own."""
-    return [(value, label) for value, label in Role.choices if ROLE_RANK[value] <= ROLE_RANK[role]]
+    return [
+        (value, str(label))
+        for value, label in Role.choices
+        if ROLE_RANK[Role(value)] <= ROLE_RANK[Role(role)]
+    ]

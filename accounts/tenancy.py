@@ -8,6 +8,8 @@ is a class on `OrganizationMixin`, which
   that says so;
 - answers 404 for an object of another organization, whatever the method, before anything
   else is decided (a 403 or 405 would tell that the object exists somewhere);
+- answers 405 for a method the view does not answer (a GET of a POST-only action), for every
+  member alike;
 - then asks for the role the method needs: `read_role` for GET/HEAD/OPTIONS (viewers read),
   `write_role` for anything else (members write; admins manage users);
 - scopes `get_queryset()` to the current organization through `organization_field`.
@@ -20,15 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 
-from .models import Membership, Organization, Role
+from .models import Membership, Organization, Role, User
 
 SESSION_KEY = "organization_id"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -95,8 +97,9 @@ class OrganizationMixin(_Base):
     request: HttpRequest
     organization: Organization
     membership: Membership
+    _object: Any
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if request.organization is None:  # type: ignore[attr-defined]
@@ -105,10 +108,17 @@ class OrganizationMixin(_Base):
         self.membership = request.membership  # type: ignore[attr-defined]
         if self.names_an_object():
             self.get_object()  # 404 for a stranger, before the role or the method is checked
+        if not self.answers(request.method or ""):
+            # A method the view has no answer for is a 405 for every member alike.
+            return self.http_method_not_allowed(request, *args, **kwargs)
         needed = self.read_role if request.method in SAFE_METHODS else self.write_role
         if not self.membership.has_role(needed):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def answers(self, method: str) -> bool:
+        name = method.lower()
+        return name in self.http_method_names and hasattr(self, name)
 
     def names_an_object(self) -> bool:
         return callable(getattr(self, "get_object", None)) and bool(self.kwargs)
@@ -124,6 +134,11 @@ class OrganizationMixin(_Base):
         if queryset is None:
             self._object = found
         return found
+
+    @property
+    def user(self) -> User:
+        """Who is asking: always logged in here (dispatch saw to that)."""
+        return cast(User, self.request.user)
 
     def can(self, role: str) -> bool:
         return self.membership.has_role(role)

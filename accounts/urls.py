@@ -14,8 +14,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
+        auth.PasswordChangeView.as_view(
             success_url=reverse_lazy("accounts:password_change_done"),
         ),
         name="password_change",

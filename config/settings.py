@@ -43,9 +43,20 @@ SITE_URL = (
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
 INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7"))
 INVITATIONS_PER_ORGANIZATION_PER_DAY = int(os.environ.get("INVITATIONS_PER_DAY", "50"))
+SIGNUP_LINK_MAX_AGE_DAYS = int(os.environ.get("SIGNUP_LINK_MAX_AGE_DAYS", "2"))
+# E-mails anyone may ask for without logging in (password reset, sign-up), per address and per
+# client address within the window; beyond, the same answer without an e-mail.
+MAIL_LIMIT_PER_ADDRESS = int(os.environ.get("MAIL_LIMIT_PER_ADDRESS", "3"))
+MAIL_LIMIT_PER_CLIENT = int(os.environ.get("MAIL_LIMIT_PER_CLIENT", "10"))
+MAIL_LIMIT_WINDOW_SECONDS = int(os.environ.get("MAIL_LIMIT_WINDOW_SECONDS", "3600"))
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_IP_LIMIT = int(os.environ.get("LOGIN_FAILURE_IP_LIMIT", "20"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# Days a deleted contact or product stays in the trash, restorable, before
+# `manage.py purge_trash` deletes it for good.
+TRASH_DAYS = int(os.environ.get("TRASH_DAYS", "30"))
+if TRASH_DAYS < 1:
+    raise ImproperlyConfigured("TRASH_DAYS must be at least 1.")
 # How many reverse proxies in front of Kontor append to X-Forwarded-For (0: none, trust nothing).
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 
@@ -71,6 +82,7 @@ INSTALLED_APPS = [
     "history",
     "contacts_app",
     "products",
+    "trash",
     "importer",
 ]
 
@@ -175,6 +187,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 LANGUAGE_CODE = "en"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day before month with a 24-hour clock (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True

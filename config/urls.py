@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("contacts/", include("contacts_app.urls")),
     path("products/", include("products.urls")),
+    path("trash/", include("trash.urls")),
     path("import/", include("importer.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -6,35 +6,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from . import phones, validators
 from .models import Contact, ContactPerson, Note, NumberSequence, WebProfile
 from .selectors import ContactFilter
 from .services import NUMBER_RANGES, settle_shipping_address
 from .widgets import QuickSelect
 
+# What a person types into a contact: every field of the contact but those the code sets
+# (numbers are handed out, archiving is an action of its own).
+NOT_TYPED = {"id", "organization", "created_by", "updated_by", "customer_number", "supplier_number"}
+NOT_TYPED |= {"archived"}
 CONTACT_FIELDS = [
-    "kind",
-    "is_customer",
-    "is_supplier",
-    "company_name",
-    "tax_number",
-    "vat_id",
-    "salutation",
-    "title",
-    "first_name",
-    "last_name",
-    "billing_supplement",
-    "billing_street",
-    "billing_postal_code",
-    "billing_city",
-    "billing_country",
-    "has_shipping_address",
-    "shipping_supplement",
-    "shipping_street",
-    "shipping_postal_code",
-    "shipping_city",
-    "shipping_country",
-    *Contact.EMAIL_FIELDS,
-    *Contact.PHONE_FIELDS,
+    f.name for f in Contact._meta.concrete_fields if f.editable and f.name not in NOT_TYPED
 ]
 
 
@@ -58,6 +41,14 @@ class ContactPersonForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"type": "tel"}),
             "mobile": forms.TextInput(attrs={"type": "tel"}),
         }
+
+    def clean_phone(self) -> str:
+        number = self.cleaned_data["phone"]
+        return phones.validate_phone_number(number) if number else ""
+
+    def clean_mobile(self) -> str:
+        number = self.cleaned_data["mobile"]
+        return phones.validate_phone_number(number) if number else ""
 
 
 class BaseContactPersonFormSet(forms.BaseFormSet):
@@ -101,8 +92,6 @@ class WebProfileForm(forms.ModelForm):
         widgets = {"kind": forms.Select(attrs={"class": "form-select"})}
 
     def clean(self):
-        from . import validators
-
         cleaned = super().clean()
         kind, value = cleaned.get("kind"), cleaned.get("value")
         if kind and value:
@@ -186,17 +175,10 @@ class ContactForm(forms.ModelForm):
         return all([super().is_valid(), self.persons.is_valid(), self.profiles.is_valid()])
 
     def clean_vat_id(self) -> str:
-        from . import validators
-
         value = self.cleaned_data.get("vat_id", "")
-        if not value:
-            return ""
-        validators.validate_vat_id(value)
-        return validators.normalize_vat_id(value)
+        return validators.validate_vat_id(value) if value else ""
 
     def clean(self):
-        from . import validators
-
         cleaned = super().clean()
         kind = cleaned.get("kind") or self.instance.kind
         if not cleaned.get("is_customer") and not cleaned.get("is_supplier"):
@@ -215,7 +197,28 @@ class ContactForm(forms.ModelForm):
                     )
                 except ValidationError as error:
                     self.add_error(f"{prefix}_postal_code", error)
+        if tax_number := cleaned.get("tax_number", ""):
+            try:
+                cleaned["tax_number"] = validators.validate_tax_number(
+                    tax_number, cleaned.get("billing_country") or "DE"
+                )
+            except ValidationError as error:
+                self.add_error("tax_number", error)
+        for field in Contact.PHONE_FIELDS:
+            if number := cleaned.get(field, ""):
+                try:
+                    cleaned[field] = phones.validate_phone_number(number)
+                except ValidationError as error:
+                    self.add_error(field, error)
         return cleaned
+
+    def phone_warnings(self) -> list[str]:
+        """Numbers that were saved but cannot exist as typed: said, never refused."""
+        cleaned = self.cleaned_data
+        country = cleaned.get("billing_country") or "DE"
+        numbers = [cleaned.get(f, "") for f in Contact.PHONE_FIELDS]
+        numbers += [n for row in self.person_rows() for n in (row.get("phone"), row.get("mobile"))]
+        return [w for n in numbers if n and (w := phones.phone_warning(n, country))]
 
     def contact_data(self) -> dict:
         cleaned = self.cleaned_data

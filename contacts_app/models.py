@@ -60,6 +60,7 @@ class Contact(ChangeStamped):
     company_name = models.CharField(_("company name"), max_length=200, blank=True)
     tax_number = models.CharField(_("tax number"), max_length=30, blank=True)
     vat_id = models.CharField(_("VAT ID"), max_length=20, blank=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
 
     salutation = models.CharField(_("salutation"), max_length=25, blank=True)
     title = models.CharField(_("title"), max_length=40, blank=True)
@@ -118,6 +119,8 @@ class Contact(ChangeStamped):
     # The trash too: for the trash page, and wherever a number must count as taken.
     all_objects = ContactQuerySet.as_manager()
 
+    # Free text the search looks through besides names, numbers, addresses and phones.
+    KEYWORD_FIELDS: tuple[str, ...] = ("industry",)
     EMAIL_FIELDS = ("email_business", "email_office", "email_private", "email_other")
     PHONE_FIELDS = (
         "phone_business",

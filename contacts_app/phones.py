@@ -30,8 +30,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .vcard import escape
-
 DEFAULT_REGION = "DE"
 PHONE_MAX_LENGTH = 40  # Contact.phone_* and ContactPerson.phone/mobile
 
@@ -133,6 +131,8 @@ def vcard_tel(value: str, country: object = None, extension: str = "") -> str:
     """A vCard TEL value, ready for the line: E.164 with an extension as RFC 3966 writes it
     ("+49301234567;ext=12"); the number as typed (escaped as vCard text) when it cannot be
     read, so a vCard never drops a number."""
+    from .vcard import escape  # the vCard writer calls this module
+
     uri = tel_uri(value, country, extension)
     return uri.removeprefix("tel:") if uri else escape(value.strip())
 

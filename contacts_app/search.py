@@ -87,6 +87,7 @@ def build_search_text(
     emails: Iterable[str],
     phones: Iterable[str],
     places: Iterable[str],
+    keywords: Iterable[str] = (),
 ) -> str:
     parts: list[str] = []
     parts += [fold_variants(n) for n in names if n]
@@ -96,6 +97,7 @@ def build_search_text(
         if phone:
             parts += phone_search_forms(phone)
     parts += [fold_variants(p) for p in places if p]
+    parts += [fold_variants(k) for k in keywords if k]
     # Contact persons often share the company's number; every form once keeps the index small.
     return " | ".join(dict.fromkeys(parts))
 

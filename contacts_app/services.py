@@ -1,4 +1,4 @@
-"""Everything that changes contacts: creating, updating, numbering, archiving, notes.
+"""Everything that changes contacts: creating, updating, numbering, archiving, the trash, notes.
 
 Views, the importer, management commands and tests all write through these functions, so the
 rules (numbers, search text, optimistic locking) hold whichever way data comes in.
@@ -7,15 +7,16 @@ rules (numbers, search text, optimistic locking) hold whichever way data comes i
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organization, User
 from history.models import Action, Change, Source
-from history.services import FORM, Via, open_changeset, record_change
+from history.services import FORM, Via, open_changeset, record_change, record_changes
 from history.versions import state_after
 
 from .history import KIND, NOTE_KIND, contact_state
@@ -66,8 +67,9 @@ def allocate_numbers(*, organization: Organization, role: str, count: int = 1) -
     )
     fresh = sequence is None
     if fresh:
-        # Like lexoffice: continue after the highest number contacts already have.
-        highest = Contact.objects.filter(
+        # Like lexoffice: continue after the highest number contacts already have (those in
+        # the trash too: their numbers stay theirs until they are purged).
+        highest = Contact.all_objects.filter(
             organization=organization, **{f"{field}__gte": low, f"{field}__lte": high}
         ).aggregate(m=Max(field))["m"]
         sequence = NumberSequence.objects.create(
@@ -88,9 +90,10 @@ def allocate_numbers(*, organization: Organization, role: str, count: int = 1) -
 def _free_numbers(
     organization: Organization, field: str, start: int, high: int, count: int
 ) -> list[int] | None:
-    """The first `count` numbers from `start` that no contact has, or None if too few."""
+    """The first `count` numbers from `start` that no contact has (in the trash or not), or
+    None if too few."""
     taken = set(
-        Contact.objects.filter(
+        Contact.all_objects.filter(
             organization=organization, **{f"{field}__gte": start, f"{field}__lte": high}
         ).values_list(field, flat=True)
     )
@@ -134,6 +137,7 @@ DERIVED_FROM = (
     "shipping_city",
     *Contact.EMAIL_FIELDS,
     *Contact.PHONE_FIELDS,
+    *Contact.KEYWORD_FIELDS,
 )
 PERSON_DERIVED_FROM = ("first_name", "last_name", "email", "phone", "mobile")
 
@@ -168,6 +172,7 @@ def derived_fields(
             + [p.get("phone") for p in persons]
             + [p.get("mobile") for p in persons],
             places=[get("billing_city"), get("shipping_city")],
+            keywords=[get(f) for f in Contact.KEYWORD_FIELDS],
         ),
     }
 
@@ -222,13 +227,20 @@ def settle_shipping_address(values: dict[str, Any]) -> None:
         values.update(dict.fromkeys(SHIPPING_FIELDS, ""))
 
 
+def settle_contact_values(values: dict[str, Any], *, kind: str) -> None:
+    """The rules of a contact's values, applied to `values` in place by the form's save and
+    the import alike: the shipping address (`settle_shipping_address`), and a company has no
+    salutation or title of its own (its contact persons have them)."""
+    settle_shipping_address(values)
+    if kind == Contact.Kind.COMPANY:
+        values["salutation"] = values["title"] = ""
+
+
 def _apply(contact: Contact, data: dict[str, Any]) -> None:
     data = dict(data)
-    settle_shipping_address(data)
+    settle_contact_values(data, kind=data.get("kind") or contact.kind)
     for name, value in data.items():
         setattr(contact, name, value)
-    if contact.kind == Contact.Kind.COMPANY:
-        contact.salutation = contact.title = ""
 
 
 def _replace_children(
@@ -382,8 +394,9 @@ def trash_contact(*, contact: Contact, by: User | None, via: Via = FORM) -> None
         )
 
 
-def restore_contact(*, contact: Contact, by: User | None, via: Via = FORM) -> None:
-    """Bring a contact back from the trash, with its persons, profiles, notes and numbers."""
+def restore_contact(*, contact: Contact, by: User | None, via: Via = FORM) -> bool:
+    """Bring a contact back from the trash, with its persons, profiles, notes and numbers;
+    False if it was not there (restored or purged meanwhile)."""
     with transaction.atomic():
         now = timezone.now()
         restored = Contact.all_objects.filter(pk=contact.pk, deleted_at__isnull=False).update(
@@ -394,7 +407,7 @@ def restore_contact(*, contact: Contact, by: User | None, via: Via = FORM) -> No
             version=F("version") + 1,
         )
         if not restored:
-            return
+            return False
         contact.deleted_at = contact.deleted_by = None
         changeset = open_changeset(organization=contact.organization, by=by, via=via)
         record_change(
@@ -406,11 +419,78 @@ def restore_contact(*, contact: Contact, by: User | None, via: Via = FORM) -> No
             after={},
             action=Action.RESTORED,
         )
+    return True
 
 
-def delete_contact(*, contact: Contact) -> None:
-    """Delete for good (the trash's purge; tests). Pages move contacts to the trash instead."""
-    contact.delete()
+def delete_contact(*, contact: Contact, by: User | None = None, via: Via = FORM) -> None:
+    """Delete for good, in the trash or not (the admin, tests); pages move contacts to the
+    trash instead, and the trash purges them."""
+    everyone = Contact.all_objects.filter(organization=contact.organization_id)
+    _delete_for_good(everyone, [contact.pk], organization=contact.organization, by=by, via=via)
+
+
+def purge_contacts(
+    *,
+    organization: Organization,
+    ids: Sequence[int],
+    by: User | None,
+    via: Via,
+    trashed_before: datetime | None = None,
+) -> list[str]:
+    """Delete for good those of these contacts that are in the trash (moved there before
+    `trashed_before`, if given), with their contact persons, web profiles and notes; returns
+    the names of those deleted. A contact restored meanwhile stays."""
+    trash = Contact.all_objects.trashed().filter(organization=organization)
+    if trashed_before is not None:
+        trash = trash.filter(deleted_at__lt=trashed_before)
+    return _delete_for_good(trash, ids, organization=organization, by=by, via=via)
+
+
+PURGE_BATCH = 500
+
+
+def _delete_for_good(
+    candidates: QuerySet[Contact],
+    ids: Sequence[int],
+    *,
+    organization: Organization,
+    by: User | None,
+    via: Via,
+) -> list[str]:
+    """Delete those of `candidates` whose id is in `ids`, each deletion recorded; returns
+    their names.
+
+    A few hundred contacts at a time, locked first (a restore waits, then finds nothing):
+    their children go in one statement per table by the contacts' ids (Django deletes rows
+    nothing refers to without reading them), and of the contacts only the ids are read.
+    """
+    deleted: list[str] = []
+    with transaction.atomic():
+        changeset = None
+        for start in range(0, len(ids), PURGE_BATCH):
+            found = list(
+                candidates.select_for_update()
+                .filter(pk__in=ids[start : start + PURGE_BATCH])
+                .values_list("pk", "display_name", "customer_number", "supplier_number")
+            )
+            if not found:
+                continue
+            if changeset is None:
+                changeset = open_changeset(organization=organization, by=by, via=via)
+            record_changes(changeset, [_deletion(*row) for row in found])
+            Contact.all_objects.filter(pk__in=[row[0] for row in found]).only("pk").delete()
+            deleted += [name for _pk, name, *_numbers in found]
+    return deleted
+
+
+def _deletion(pk: int, name: str, customer: int | None, supplier: int | None) -> Change:
+    """A contact's deletion for the history, keeping what named it."""
+    fields: dict[str, list[Any]] = {"display_name": [name, None]}
+    if customer:
+        fields["customer_number"] = [customer, None]
+    if supplier:
+        fields["supplier_number"] = [supplier, None]
+    return Change(kind=KIND, object_id=pk, contact_id=pk, action=Action.DELETED, fields=fields)
 
 
 def _record_note(note: Note, *, by: User | None, via: Via, before, after, action) -> None:

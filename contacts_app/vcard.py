@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from . import phones
 from .models import Contact
 
 EMAIL_TYPES = {
@@ -92,7 +93,7 @@ def render_vcard(contact: Contact) -> str:
             lines.append(f"EMAIL;TYPE=INTERNET,{kind}:{escape(value)}")
     for field, kind in PHONE_TYPES.items():
         if value := getattr(contact, field):
-            lines.append(f"TEL;TYPE={kind}:{escape(value)}")
+            lines.append(f"TEL;TYPE={kind}:{phones.vcard_tel(value, contact.billing_country)}")
     people = []
     for person in contact.persons.all():
         details = [person.position, person.email, person.phone_with_extension, person.mobile]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -16,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import CreateView, DeleteView, DetailView, FormView, ListView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
@@ -115,6 +116,8 @@ class ContactFormMixin(EditorMixin):
                 form, conflict={"by": current.updated_by or _("someone"), "at": at}
             )
         messages.success(self.request, self.success_message % {"name": self.object})
+        for warning in form.phone_warnings():
+            messages.warning(self.request, warning)
         return HttpResponseRedirect(self.object.get_absolute_url())
 
     def look_alikes(self, form: ContactForm) -> list[Contact]:
@@ -175,14 +178,24 @@ class ContactArchive(OrganizationMixin, ArchiveView):
 
 
 class ContactDelete(EditorMixin, DeleteView):
+    """Asks first, then moves the contact to the trash (purged after settings.TRASH_DAYS)."""
+
     model = Contact
     template_name = "contacts_app/contact_confirm_delete.html"
     success_url = reverse_lazy("contacts:list")
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(trash_days=settings.TRASH_DAYS, **kwargs)
+
     def form_valid(self, form: Any) -> HttpResponse:
-        name = str(self.object)
-        services.delete_contact(contact=self.object)
-        messages.success(self.request, _("“%(name)s” was deleted.") % {"name": name})
+        services.trash_contact(contact=self.object, by=self.request.user)
+        days = settings.TRASH_DAYS
+        message = ngettext(
+            "“%(name)s” was moved to the trash. It can be restored there for %(days)d day.",
+            "“%(name)s” was moved to the trash. It can be restored there for %(days)d days.",
+            days,
+        )
+        messages.success(self.request, message % {"name": self.object, "days": days})
         return HttpResponseRedirect(self.get_success_url())
 
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Model, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic.detail import SingleObjectMixin
+
+StrOrPromise = str | Promise
 
 if TYPE_CHECKING:
     from django.views.generic.base import TemplateResponseMixin
@@ -28,7 +31,7 @@ else:
 def wants_fragment(request: HttpRequest) -> bool:
     """An htmx request that swaps part of the page (not the back button restoring one)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 class FragmentMixin(_TemplateBase):
@@ -66,7 +69,7 @@ class FilteredListMixin(FragmentMixin):
     """
 
     filter_form_class: type
-    paginate_by = 25
+    paginate_by: int | None = 25
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.filter_form = self.filter_form_class(request.GET)
@@ -82,7 +85,7 @@ class FilteredListMixin(FragmentMixin):
     def paginate(self, queryset: QuerySet, page_size: int) -> Any:
         return Paginator(queryset, page_size).get_page(self.request.GET.get("page"))
 
-    def paginate_queryset(self, queryset: QuerySet, page_size: int) -> tuple:
+    def paginate_queryset(self, queryset: Any, page_size: int) -> tuple[Paginator, Page, Any, bool]:
         page = self.paginate(queryset, page_size)
         return page.paginator, page, page.object_list, page.has_other_pages()
 
@@ -108,7 +111,7 @@ class ObjectActionView(SingleObjectMixin, View):
 
     http_method_names = ["post"]
 
-    def act(self, obj: Model) -> str:
+    def act(self, obj: Any) -> str:
         raise NotImplementedError
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -119,7 +122,7 @@ class ObjectActionView(SingleObjectMixin, View):
         return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self) -> str:
-        return self.object.get_absolute_url()  # type: ignore[attr-defined]
+        return self.object.get_absolute_url()
 
 
 class ArchiveView(ObjectActionView):
@@ -129,13 +132,13 @@ class ArchiveView(ObjectActionView):
     """
 
     archived = True
-    archived_message = ""
-    restored_message = ""
+    archived_message: StrOrPromise = ""
+    restored_message: StrOrPromise = ""
 
-    def set_archived(self, obj: Model, archived: bool) -> None:
+    def set_archived(self, obj: Any, archived: bool) -> None:
         raise NotImplementedError
 
-    def act(self, obj: Model) -> str:
+    def act(self, obj: Any) -> str:
         self.set_archived(obj, self.archived)
         template = self.archived_message if self.archived else self.restored_message
         return str(template) % {"name": obj}
@@ -147,11 +150,12 @@ class DownloadView(View):
     http_method_names = ["get", "head"]
     as_attachment = True
 
-    def get_file(self) -> tuple[bytes | str, str, str]:
+    def get_file(self) -> tuple[bytes | str, str, str]:  # (data, content type, file name)
         raise NotImplementedError
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         data, content_type, filename = self.get_file()
         response = HttpResponse(data, content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(self.as_attachment, filename)
+        if disposition := content_disposition_header(self.as_attachment, filename):
+            response["Content-Disposition"] = disposition
         return response

@@ -151,7 +151,7 @@ def insert_rows(
             defaults[field.attname] = ""
     if connection.vendor not in ("sqlite", "postgresql"):
         objs = [model(**{**defaults, **row}) for row in rows]
-        model.objects.bulk_create(objs)
+        model._default_manager.bulk_create(objs)
         return [obj.pk for obj in objs]
     take = itemgetter(*(f.attname for f in fields))
     values = [list(take({**defaults, **row})) for row in rows]

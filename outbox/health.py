@@ -47,3 +47,23 @@ def queue_status() -> tuple[bool, str]:
     if lag > ALLOWED_LAG:
         return False, f"{detail}: is the worker (manage.py db_worker) running?{failures}"
     return True, detail + failures
+
+
+def tasks_lag(now: datetime) -> timedelta | None:
+    """How long the oldest task that is due (a reset to look up, a delivery) has waited."""
+    from django_tasks_db.models import DBTaskResult
+
+    oldest = DBTaskResult.objects.ready().aggregate(t=Min("enqueued_at"))["t"]
+    return None if oldest is None else max(now - oldest, timedelta(0))
+
+
+def raise_unless_moving() -> None:
+    """For /healthz: raise when e-mails (or the tasks that make them) wait too long."""
+    ok, detail = queue_status()
+    if not ok:
+        raise RuntimeError(detail)
+    lag = tasks_lag(timezone.now())
+    if lag is not None and lag > ALLOWED_LAG:
+        raise RuntimeError(
+            f"a task has waited {int(lag.total_seconds())} s: is the worker running?"
+        )

@@ -13,10 +13,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import Invitation, Membership
 from accounts.services import invite
 from contacts_app.models import Contact, Note
-from contacts_app.services import add_note, create_contact, update_contact
+from contacts_app.services import add_note, create_contact, trash_contact, update_contact
 from history.models import Change
 from importer.models import ImportRun
-from products.services import create_product
+from products.models import Product
+from products.services import create_product, trash_product, update_product
 
 SKIPPED_NAMESPACES = {"admin"}
 # Patterns whose arguments are not objects of an organization.
@@ -74,6 +75,18 @@ def acme_objects(acme, alice, bob, vera):
         by=alice,
         data={"name": "Geheimprodukt", "unit": "Stück", "tax_rate": 19, "price": 1},
     )
+    update_product(product=product, data={"name": "Geheimprodukt 2"}, by=alice)
+    product_change = Change.objects.filter(kind="product", object_id=product.pk).earliest("id")
+    trashed_contact = create_contact(
+        organization=acme, by=alice, data={"kind": "company", "company_name": "Papierkorb GmbH"}
+    )
+    trash_contact(contact=trashed_contact, by=alice)
+    trashed_product = create_product(
+        organization=acme,
+        by=alice,
+        data={"name": "Papierkorbprodukt", "unit": "Stück", "tax_rate": 19, "price": 1},
+    )
+    trash_product(product=trashed_product, by=alice)
     run = ImportRun.objects.create(
         organization=acme,
         target="customers",
@@ -83,7 +96,8 @@ def acme_objects(acme, alice, bob, vera):
     )
     return {
         "contacts": {"pk": contact.pk, "note_pk": note.pk, "change_pk": change.pk},
-        "products": {"pk": product.pk},
+        "products": {"pk": product.pk, "change_pk": product_change.pk},
+        "trash": {"contact_pk": trashed_contact.pk, "product_pk": trashed_product.pk},
         "importer": {"pk": run.pk},
         "accounts:invitation": {"pk": invitation.pk},
         "accounts:member": {"pk": Membership.objects.get(user=bob).pk},
@@ -109,6 +123,9 @@ def test_the_audit_covers_the_object_urls():
         "contacts:detail",
         "contacts:note_delete",
         "products:edit",
+        "products:restore_version",
+        "trash:contact_restore",
+        "trash:product_delete",
         "importer:undo",
         "accounts:member_remove",
         "accounts:invitation_revoke",
@@ -127,6 +144,13 @@ def test_another_organization_gets_404_on_every_object_url(charlie_client, acme_
     assert Note.objects.filter(text="Vertraulich").exists()
     assert Invitation.objects.pending().filter(email="new@acme.test").exists()
     assert ImportRun.objects.get().status == "draft"
+    assert_trash_untouched()
+
+
+def assert_trash_untouched() -> None:
+    assert Contact.all_objects.trashed().filter(company_name="Papierkorb GmbH").exists()
+    assert Product.all_objects.trashed().filter(name="Papierkorbprodukt").exists()
+    assert Product.objects.get(name="Geheimprodukt 2")
 
 
 POST_ONLY = {
@@ -137,6 +161,9 @@ POST_ONLY = {
     "contacts:restore_version",
     "products:archive",
     "products:unarchive",
+    "products:restore_version",
+    "trash:contact_restore",
+    "trash:product_restore",
     "importer:reading",
     "importer:confirm",
     "importer:undo",
@@ -174,6 +201,7 @@ def test_a_viewer_changes_nothing_with_a_post(vera_client, acme_objects):
     assert Note.objects.filter(text="Vertraulich").exists()
     assert Membership.objects.count() == 3
     assert ImportRun.objects.get().status == "draft"
+    assert_trash_untouched()
 
 
 def test_csrf_is_enforced_on_forms(acme, alice):

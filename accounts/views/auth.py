@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse
 from django.views.generic import RedirectView
 
-from ..forms import ThrottledLoginForm
+from ..forms import ThrottledLoginForm, ThrottledPasswordChangeForm
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -32,6 +32,16 @@ class LoginView(auth_views.LoginView):
     form_class = ThrottledLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; a wrong old password counts as a failed login."""
+
+    form_class = ThrottledPasswordChangeForm
+    template_name = "accounts/password_change.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class MailSentMixin:

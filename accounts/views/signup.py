@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -43,7 +43,7 @@ class SignUpView(FormView):
     form_class = SignUpForm
     template_name = "accounts/signup.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         require_signup_open()
         if request.user.is_authenticated:
             return redirect("contacts:list")
@@ -70,7 +70,7 @@ class SignUpSentView(MailSentMixin, TemplateView):
 
     template_name = "accounts/signup_sent.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         require_signup_open()
         return super().dispatch(request, *args, **kwargs)
 
@@ -83,7 +83,7 @@ class SignUpConfirmView(FormView):
     template_name = "accounts/signup_confirm.html"
     pending: PendingSignUp
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         require_signup_open()
         if request.method == "GET" and "token" in request.GET:
             request.session[SESSION_TOKEN] = request.GET["token"]
@@ -103,7 +103,7 @@ class SignUpConfirmView(FormView):
         )
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "pending": self.pending}
+        return {**super().get_form_kwargs(), "pending": self.pending, "request": self.request}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(pending=self.pending, **kwargs)

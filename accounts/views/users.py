@@ -84,19 +84,18 @@ class InviteView(AdminMixin, FormView):
             form.add_error("email", form.already_invited())
             return self.form_invalid(form)
         messages.success(
-            self.request, _("Invitation sent to %(email)s.") % {"email": data["email"]}
+            self.request,
+            _(
+                "The invitation to %(email)s is on its way; "
+                "the list below shows when it has been delivered."
+            )
+            % {"email": data["email"]},
         )
         return HttpResponseRedirect(self.get_success_url())
 
 
 class UserManagementAction(AdminMixin, ObjectActionView):
-    """A POST of Settings → Users on one object; back to the list afterwards.
-
-    Admins only for the POST; a GET by any member is answered 405 (there is nothing to read),
-    a stranger's GET 404 as everywhere.
-    """
-
-    read_role = Role.VIEWER
+    """A POST of Settings → Users on one object, for admins; back to the list afterwards."""
 
     def get_success_url(self) -> str:
         return reverse("accounts:user_list")
@@ -122,9 +121,9 @@ class InvitationResend(PendingInvitationAction):
             )
             return ""
         services.resend_invitation(invitation=obj, by=self.request.user)  # type: ignore[arg-type]
-        return _("A new invitation was sent to %(email)s; the previous link no longer works.") % {
-            "email": obj.email
-        }
+        return _(
+            "A new invitation to %(email)s is on its way; the previous link no longer works."
+        ) % {"email": obj.email}
 
 
 class InvitationRevoke(PendingInvitationAction):

@@ -129,6 +129,15 @@ def contact_columns(number: Column) -> list[Column]:
             example="DE123456789",
         ),
         Column(
+            "industry",
+            "Branche",
+            "Industry",
+            text(100),
+            aliases=("Industrie", "Sector"),
+            format=_("Free text, at most 100 characters"),
+            example="Bäckerei",
+        ),
+        Column(
             "billing_supplement",
             "Adresszusatz",
             "Address supplement",

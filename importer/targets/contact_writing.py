@@ -19,7 +19,7 @@ from contacts_app.services import (
     allocate_numbers,
     derived_fields,
     refresh_derived_fields,
-    settle_shipping_address,
+    settle_contact_values,
 )
 
 from .. import bulk
@@ -86,7 +86,7 @@ def _build(row: RowOutcome, *, organization: Organization, roles: dict, by: User
         "updated_by_id": by.pk if by else None,
         **fields,
     }
-    settle_shipping_address(contact)
+    settle_contact_values(contact, kind=contact["kind"])
     if not fields.get("billing_country"):
         contact["billing_country"] = "DE"
     return contact, persons, profiles, note
@@ -129,7 +129,7 @@ def _update(rows: list[RowOutcome], *, by: User | None, now: datetime) -> None:
         fields, *_ = split(row.values)
         persons, profiles, note = new_children(row, contact, children)
         fields = dict(fields)
-        settle_shipping_address(fields)
+        settle_contact_values(fields, kind=contact.kind)
         for name, value in fields.items():
             setattr(contact, name, value)
             changed_fields.add(name)

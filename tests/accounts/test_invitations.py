@@ -43,7 +43,7 @@ def test_it_sends_an_invitation(alice_client, acme):
     assert invitation.role == Role.MEMBER
     assert invitation.invited_by.email == "alice@acme.test"
     page = alice_client.get("/settings/users/", HTTP_ACCEPT_LANGUAGE="en")
-    assert "Invitation sent to dora@newco.test." in page.text
+    assert "The invitation to dora@newco.test is on its way" in page.text
 
 
 def test_the_mail_has_text_and_html_with_a_link_from_site_url(alice_client):
@@ -147,7 +147,7 @@ def test_resend_mails_a_new_link(alice_client, dora_invited):
     assert link_in(mail.outbox[-1]) != old_link
     page = alice_client.get("/settings/users/", HTTP_ACCEPT_LANGUAGE="en")
     assert (
-        "A new invitation was sent to dora@newco.test; the previous link no longer works."
+        "A new invitation to dora@newco.test is on its way; the previous link no longer works."
         in page.text
     )
 

@@ -199,7 +199,7 @@ def test_alice_creates_finds_annotates_and_downloads_a_company(
         "FN:Nordlicht Handel GmbH",
         "ORG:Nordlicht Handel GmbH",
         "EMAIL;TYPE=INTERNET,WORK:info@nordlicht.example",
-        "TEL;TYPE=WORK,VOICE:+49 40 3012345",
+        "TEL;TYPE=WORK,VOICE:+49403012345",
         "URL:https://nordlicht.example",
     ]:
         assert expected in lines, expected

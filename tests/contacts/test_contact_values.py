@@ -79,3 +79,54 @@ def test_a_portuguese_postal_code_needs_its_seven_digits(alice_client):
         "“1234” is not a postal code of Portugal; it looks like 2725-079."
     ]
     assert not Contact.objects.exists()
+
+
+def test_a_tax_number_is_checked_and_stored_in_its_lands_form(alice_client):
+    refused = alice_client.post(
+        reverse("contacts:create"),
+        contact_post_data(company_name="Steuer GmbH", tax_number="ABC/123"),
+        headers=EN,
+    )
+    assert refused.status_code == 200
+    assert "tax_number" in refused.context["form"].errors
+    assert not Contact.objects.exists()
+
+    alice_client.post(
+        reverse("contacts:create"),
+        contact_post_data(company_name="Steuer GmbH", tax_number="21/815/08150"),
+        headers=EN,
+    )
+    assert Contact.objects.get().tax_number == "21/815/08150"
+
+
+def test_a_phone_number_without_digits_is_refused(alice_client):
+    response = alice_client.post(
+        reverse("contacts:create"),
+        contact_post_data(company_name="Telefon GmbH", phone_business="abc1"),
+        headers=EN,
+    )
+    assert response.status_code == 200
+    assert "is not a phone number" in str(response.context["form"].errors["phone_business"])
+    assert not Contact.objects.exists()
+
+
+def test_a_number_that_cannot_exist_is_saved_with_a_warning(alice_client):
+    response = alice_client.post(
+        reverse("contacts:create"),
+        contact_post_data(company_name="Telefon GmbH", phone_business="030 12"),
+        headers=EN,
+        follow=True,
+    )
+    assert Contact.objects.get().phone_business == "030 12"
+    assert "cannot be a phone number in Germany" in response.text
+
+
+def test_the_page_dials_and_shows_numbers_in_international_form(alice_client):
+    response = alice_client.post(
+        reverse("contacts:create"),
+        contact_post_data(company_name="Telefon GmbH", phone_business="+49 (0)30 1234567"),
+        headers=EN,
+        follow=True,
+    )
+    assert 'href="tel:+49301234567"' in response.text
+    assert ">+49 30 1234567</a>" in response.text

@@ -37,7 +37,7 @@ def test_it_downloads_a_vcard(alice_client, contact):
     lines = unfold(card)
     assert "FN:Müller Maschinenbau GmbH" in lines
     assert "ORG:Müller Maschinenbau GmbH" in lines
-    assert "TEL;TYPE=WORK,VOICE:+49 89 123456" in lines
+    assert "TEL;TYPE=WORK,VOICE:+4989123456" in lines
     assert "EMAIL;TYPE=INTERNET,WORK:info@mueller-maschinen.de" in lines
     assert "URL:https://mueller-maschinen.de" in lines
     assert "ADR;TYPE=WORK,PREF:;;Hauptstraße 5;München;;80331;Germany" in lines
@@ -50,7 +50,7 @@ def test_it_writes_a_persons_name_in_parts(acme):
     lines = unfold(render_vcard(person))
     assert "FN:Dr. Erika Mustermann" in lines
     assert "N:Mustermann;Erika;;Dr.;" in lines
-    assert "TEL;TYPE=CELL:0171 2345678" in lines
+    assert "TEL;TYPE=CELL:+491712345678" in lines
     assert not any(line.startswith("ORG:") for line in lines)
 
 

@@ -40,7 +40,8 @@ def test_it_assigns_every_lexoffice_column_automatically(acme):
 def test_it_shows_unknown_english_columns_as_not_imported(acme):
     run, parsed = start(acme, sample("customers-en-utf8-bom.csv"))
     unassigned = [h for h, key in zip(parsed.headers, run.mapping, strict=True) if not key]
-    assert unassigned == ["Industry", "Lead source"]
+    assert unassigned == ["Lead source"]
+    assert dict(zip(parsed.headers, run.mapping, strict=True))["Industry"] == "industry"
     assert parsed.headers[0] == "Customer number"
 
 
@@ -248,3 +249,22 @@ def test_an_import_that_fails_while_writing_leaves_search_working(acme, alice, m
     assert not Contact.objects.filter(organization=acme).exists()
     create_contact(organization=acme, by=alice, data={"kind": "company", "company_name": "Zander"})
     assert [c.display_name for c in contact_list(acme, ContactFilter(query="zande"))] == ["Zander"]
+
+
+def test_a_company_keeps_no_salutation_or_title_from_a_file_as_in_the_form(acme, alice):
+    data = csv_bytes("Firmenname;Anrede;Titel", "Holzbau Berg GmbH;Herr;Dr.", encoding="cp1252")
+    run, _parsed = start(acme, data, by=alice)
+    services.commit(run, by=alice)
+    company = Contact.objects.get(company_name="Holzbau Berg GmbH")
+    assert (company.salutation, company.title) == ("", "")
+
+    run, _parsed = start(
+        acme,
+        csv_bytes(
+            "Kundennummer;Firmenname;Anrede", f"{company.customer_number};Holzbau Berg GmbH;Frau"
+        ),
+        by=alice,
+    )
+    services.commit(run, by=alice)
+    company.refresh_from_db()
+    assert company.salutation == ""

@@ -62,3 +62,20 @@ def test_a_retry_that_is_not_due_yet_is_healthy_and_failures_are_counted(
             True,
             "0 e-mails waiting, none due; 1 failed in the last 24 hours",
         )
+
+
+def test_a_reset_waiting_for_the_worker_too_long_shows_on_healthz(queue, alice, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from accounts.tasks import send_password_reset
+
+    send_password_reset.enqueue("alice@acme.test", "en")
+    assert client.get("/healthz").json()["checks"]["mail_queue"]["ok"] is True
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(minutes=10))
+
+    checks = client.get("/healthz").json()["checks"]
+
+    assert checks["mail_queue"]["ok"] is False

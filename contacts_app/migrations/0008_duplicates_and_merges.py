@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_one_open_invitation_per_address'),
-        ('contacts', '0006_trash'),
+        ('contacts', '0007_industry'),
         ('history', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
