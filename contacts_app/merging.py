@@ -31,7 +31,7 @@ from accounts.models import Organization, User
 from history.models import Action, Change, Source
 from history.services import Via, open_changeset
 
-from .history import KIND, contact_state
+from .history import KIND, TRACKED, contact_state
 from .models import Contact, ContactMerge, FormerNumber, MergedContact, Note
 from .services import NUMBER_RANGES, restore_contact, trash_contact, update_contact
 
@@ -65,14 +65,12 @@ def _one(field: str) -> MergeChoice:
     )
 
 
-MERGE_CHOICES = (
-    _one("company_name"),
-    _one("salutation"),
-    _one("title"),
-    _one("first_name"),
-    _one("last_name"),
-    _one("tax_number"),
-    _one("vat_id"),
+# What the merge decides by itself: the kind (one for all), the roles (every one any of them
+# had), the numbers (see the module's docstring) and the archive (archived if all were).
+SET_BY_THE_MERGE = frozenset(
+    ["kind", "is_customer", "is_supplier", "customer_number", "supplier_number", "archived"]
+)
+ADDRESSES = (
     MergeChoice(
         "billing_address",
         _("billing address"),
@@ -96,9 +94,23 @@ MERGE_CHOICES = (
             "shipping_country",
         ),
     ),
-    *(_one(f) for f in Contact.EMAIL_FIELDS),
-    *(_one(f) for f in Contact.PHONE_FIELDS),
 )
+
+
+def _choices() -> tuple[MergeChoice, ...]:
+    """A choice for every field the history tracks, in its order; an address is one."""
+    choices: list[MergeChoice] = []
+    in_an_address = {field: address for address in ADDRESSES for field in address.fields}
+    for field in TRACKED:
+        if field in SET_BY_THE_MERGE:
+            continue
+        choice = in_an_address.get(field) or _one(field)
+        if choice not in choices:
+            choices.append(choice)
+    return tuple(choices)
+
+
+MERGE_CHOICES = _choices()
 CHOICES_BY_NAME = {choice.name: choice for choice in MERGE_CHOICES}
 
 
@@ -168,8 +180,9 @@ def merge_contacts(
 ) -> ContactMerge:
     """Merge the contacts `contact_ids` into `kept_id` (one of them).
 
-    `picks` names for each choice of MERGE_CHOICES whose values to keep (a missing or unknown
-    one: the kept contact's); `versions` are the contacts' versions as the user saw them.
+    `picks` names for each choice of MERGE_CHOICES whose values to keep (a missing one: the kept
+    contact's if it has any, else the first of the others that has; an unknown one: the kept
+    contact's); `versions` are the contacts' versions as the user saw them.
     Raises MergeRefused or MergeConflict.
     """
     ids = sorted(set(contact_ids))
@@ -203,9 +216,11 @@ def _merge(
     by: User | None,
 ) -> ContactMerge:
     by_pk = {c.pk: c for c in [kept, *others]}
+    # A choice not made keeps the kept contact's value, or the first the others have.
+    picks = {**default_picks([kept, *others], kept), **picks}
     data: dict[str, Any] = {}
     for choice in MERGE_CHOICES:
-        source = by_pk.get(picks.get(choice.name, kept.pk), kept)
+        source = by_pk.get(picks[choice.name], kept)
         data.update({f: getattr(source, f) for f in choice.fields})
     data["is_customer"] = any(c.is_customer for c in by_pk.values())
     data["is_supplier"] = any(c.is_supplier for c in by_pk.values())

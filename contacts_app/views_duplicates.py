@@ -8,7 +8,7 @@ contacts, so both are for members and admins, like every other change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from accounts.models import Organization, User
+from accounts.models import Organization
 from accounts.tenancy import EditorMixin, OrganizationMixin
 from core.views import ObjectActionView
 from history.models import Change
@@ -104,7 +104,7 @@ class DismissPair(OrganizationMixin, View):
             messages.error(request, _errors(form))
             return HttpResponseRedirect(back)
         first, second = _contacts_of(self.organization, form.cleaned_data["contacts"])
-        dismiss_pair(organization=self.organization, first=first, second=second, by=_user(request))
+        dismiss_pair(organization=self.organization, first=first, second=second, by=self.user)
         messages.success(
             request,
             _("“%(first)s” and “%(second)s” will no longer be shown as duplicates.")
@@ -119,10 +119,6 @@ def _pk(contact: Contact) -> int:
 
 def _errors(form: ContactIdsForm) -> str:
     return " ".join(map(str, form.errors.get("contacts") or []))
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)  # every view here requires a login first
 
 
 def _contacts_of(organization: Organization, ids: list[int]) -> list[Contact]:
@@ -216,7 +212,7 @@ class ContactMergeView(EditorMixin, FormView):
                 contact_ids=[c.pk for c in self.contacts],
                 picks=form.picks(),
                 versions=form.versions(),
-                by=_user(self.request),
+                by=self.user,
             )
         except MergeConflict as conflict:
             messages.error(
@@ -261,7 +257,7 @@ class MergeUndo(OrganizationMixin, ObjectActionView):
             messages.error(self.request, _("This merge cannot be undone any more."))
             return ""
         try:
-            back = undo_merge(merge=merge, by=_user(self.request))
+            back = undo_merge(merge=merge, by=self.user)
         except MergeRefused as refused:
             messages.error(self.request, str(refused))
             return ""

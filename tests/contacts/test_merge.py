@@ -453,3 +453,28 @@ def test_a_merge_is_not_undone_while_its_kept_contact_is_in_the_trash(
     with pytest.raises(MergeRefused, match="while the contact it kept is in the trash"):
         undo_merge(merge=ContactMerge.objects.get(change=change), by=alice)
     assert not Contact.objects.filter(pk=other.pk).exists()
+
+
+def test_every_field_of_a_contact_is_picked_or_set_by_the_merge():
+    """A field added to contacts later is one more row of the merge page by itself."""
+    from contacts_app.history import TRACKED
+    from contacts_app.merging import MERGE_CHOICES, SET_BY_THE_MERGE
+
+    picked = {field for choice in MERGE_CHOICES for field in choice.fields}
+    assert picked | SET_BY_THE_MERGE == set(TRACKED)
+    assert "industry" in picked
+
+
+def test_a_value_only_the_other_has_is_kept_unless_another_is_picked(acme, alice):
+    kept = make_company(acme, "Zwei GmbH", by=alice, email_office="a@zwei.de")
+    other = make_company(acme, "Zwei GmbH", by=alice, industry="Holzbau", email_office="b@zwei.de")
+    merge_contacts(
+        organization=acme,
+        kept_id=kept.pk,
+        contact_ids=[kept.pk, other.pk],
+        picks={},  # nothing chosen: nothing one of them has is lost for an empty value
+        versions={kept.pk: kept.version, other.pk: other.version},
+        by=alice,
+    )
+    kept.refresh_from_db()
+    assert (kept.industry, kept.email_office) == ("Holzbau", "a@zwei.de")
