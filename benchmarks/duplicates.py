@@ -302,7 +302,7 @@ def run(scan_count: int = 100_000, repeat: int = 10, reuse: bool = False) -> boo
     setup_django(fresh=not reuse)
     from django.test import Client
 
-    from accounts.models import User
+    from accounts.models import Organization, User
 
     user, _ = User.objects.get_or_create(email="bench@kontor.test")
     failures = []
@@ -335,6 +335,8 @@ def run(scan_count: int = 100_000, repeat: int = 10, reuse: bool = False) -> boo
     print(f"Look-alike check on save: {look_alike_timing(big, repeat) * 1000:.1f} ms (median).")
 
     # 2. Recall and precision on planted duplicates.
+    if not TRUTH_FILE.exists():  # planted by an earlier version: plant anew
+        Organization.objects.filter(slug="dups-planted").delete()
     planted_org, fresh = organization_with("dups-planted", 10_000, 11, user)
     if fresh or not TRUTH_FILE.exists():
         truth = plant_duplicates(planted_org, 1_000, seed=12)
