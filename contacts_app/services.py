@@ -66,7 +66,7 @@ def allocate_numbers(*, organization: Organization, role: str, count: int = 1) -
     fresh = sequence is None
     if fresh:
         # Like lexoffice: continue after the highest number contacts already have.
-        highest = Contact.objects.filter(
+        highest = Contact.all_objects.filter(
             organization=organization, **{f"{field}__gte": low, f"{field}__lte": high}
         ).aggregate(m=Max(field))["m"]
         sequence = NumberSequence.objects.create(
@@ -87,9 +87,10 @@ def allocate_numbers(*, organization: Organization, role: str, count: int = 1) -
 def _free_numbers(
     organization: Organization, field: str, start: int, high: int, count: int
 ) -> list[int] | None:
-    """The first `count` numbers from `start` that no contact has, or None if too few."""
+    """The first `count` numbers from `start` that no contact has (one in the trash keeps
+    its numbers), or None if too few."""
     taken = set(
-        Contact.objects.filter(
+        Contact.all_objects.filter(
             organization=organization, **{f"{field}__gte": start, f"{field}__lte": high}
         ).values_list(field, flat=True)
     )
