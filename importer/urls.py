@@ -19,6 +19,12 @@ urlpatterns = [
     path("runs/<int:pk>/columns/", views.ColumnAssignment.as_view(), name="mapping"),
     path("runs/<int:pk>/reading/", views.ReadAgain.as_view(), name="reading"),
     path("runs/<int:pk>/preview/", views.ImportPreview.as_view(), name="preview"),
+    path("runs/<int:pk>/choices/", views.RowChoicesSave.as_view(), name="choices"),
+    path(
+        "runs/<int:pk>/preview/failed.csv",
+        views.DraftFailedRowsDownload.as_view(),
+        name="draft_failed_rows",
+    ),
     path("runs/<int:pk>/confirm/", views.ImportConfirm.as_view(), name="confirm"),
     path("runs/<int:pk>/failed.csv", views.FailedRowsDownload.as_view(), name="failed_rows"),
     path("runs/<int:pk>/undo/", views.UndoImport.as_view(), name="undo"),
