@@ -138,6 +138,7 @@ POST_ONLY = {
     "products:archive",
     "products:unarchive",
     "importer:reading",
+    "importer:choices",
     "importer:confirm",
     "importer:undo",
     "importer:discard",
