@@ -1,4 +1,5 @@
-"""The import pages: start and history, columns, preview, import, result, undo, downloads.
+"""The import pages: start and history, columns, preview and choices, import, result, undo, and
+the files of rows with errors (the template, quick reference and exports: `downloads.py`).
 
 Class-based views on the tenancy mixins (`accounts.tenancy`) and the building blocks of
 `core.views`; every choice of target comes from the registry (`importer.targets`). The upload
@@ -19,19 +20,14 @@ from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
 from accounts.tenancy import EditorMixin, OrganizationMixin
-from contacts_app.forms import ContactFilterForm
-from contacts_app.selectors import filtered_contacts
 from core.views import DownloadView, ObjectActionView
 
 from . import services
-from .documents import quick_reference_pdf, template_csv
 from .forms import MappingForm, ReadingForm, RowChoicesForm, UploadForm
 from .models import ImportRun
 from .preview import SHOWN_NOTICES, row_choice_options, shown_groups, shown_updates
 from .reading import ImportFileError, ParsedFile
-from .targets import TARGETS, ImportTarget, get_target
-from .targets.customers import CUSTOMERS
-from .targets.suppliers import SUPPLIERS
+from .targets import TARGETS
 
 PREVIEW_ROWS = 10
 SHOWN_ERRORS = 200
@@ -373,63 +369,3 @@ class DiscardUpload(OrganizationMixin, RunMixin, ObjectActionView):
 
     def get_success_url(self) -> str:
         return reverse("importer:start")
-
-
-class TargetFileView(OrganizationMixin, DownloadView):
-    """A file made from the target the URL names (404 for a name no target has)."""
-
-    def names_an_object(self) -> bool:
-        return False  # a target is no record of the organization's
-
-    def get_file(self) -> tuple[bytes, str, str]:
-        try:
-            target = get_target(self.kwargs["target"])
-        except LookupError:
-            raise Http404 from None
-        return self.target_file(target)
-
-    def target_file(self, target: ImportTarget) -> tuple[bytes, str, str]:
-        raise NotImplementedError
-
-
-class TemplateDownload(TargetFileView):
-    """The target's columns with an example row, to fill in."""
-
-    def target_file(self, target: ImportTarget) -> tuple[bytes, str, str]:
-        name = f"kontor-{_('template')}-{target.label.lower()}.csv"
-        return template_csv(target), CSV, name
-
-
-class ReferenceDownload(TargetFileView):
-    """The quick reference to print: every column, its format and an example."""
-
-    as_attachment = False
-
-    def target_file(self, target: ImportTarget) -> tuple[bytes, str, str]:
-        name = f"kontor-{_('quick-reference')}-{target.label.lower()}.pdf"
-        return quick_reference_pdf(target), "application/pdf", name
-
-
-class TargetExport(OrganizationMixin, DownloadView):
-    """Everything of a target the organization has, in the template's columns; the target is
-    given to `as_view()`."""
-
-    target: ImportTarget | None = None
-
-    def get_export(self) -> tuple[ImportTarget, QuerySet]:
-        assert self.target is not None
-        return self.target, self.target.records(self.organization)
-
-    def get_file(self) -> tuple[bytes, str, str]:
-        target, records = self.get_export()
-        return target.export(records), CSV, f"kontor-{target.label.lower()}.csv"
-
-
-class ContactListExport(TargetExport):
-    """The contact list as it is filtered on screen: suppliers when it shows suppliers,
-    customers otherwise."""
-
-    def get_export(self) -> tuple[ImportTarget, QuerySet]:
-        flt = ContactFilterForm(self.request.GET).as_filter()
-        target = SUPPLIERS if flt.role == SUPPLIERS.role else CUSTOMERS
-        return target, filtered_contacts(self.organization, flt)

@@ -339,3 +339,13 @@ def test_import_csv_skips_probable_duplicates_by_default(acme, capsys):
     out = capsys.readouterr().out
     assert "Probably already in Kontor: " in out
     assert Contact.objects.count() == before
+
+
+def test_the_groups_speak_german_too(bob_client, acme):
+    make_company(acme, "Alt GmbH", customer_number=10001)
+    run = start(acme, csv_bytes("Kundennummer;Firmenname", "10001;Neu GmbH"))
+    page = bob_client.get(
+        f"/import/runs/{run.pk}/preview/", HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    assert "Nummer gehört einem anderen Kontakt" in page
+    assert "Als neuen Kontakt mit der nächsten freien Nummer importieren" in page
