@@ -305,6 +305,9 @@ def undo(run: ImportRun, *, by: User | None) -> UndoOutcome:
         locked = ImportRun.objects.select_for_update().defer("file_data").get(pk=run.pk)
         if locked.status != ImportRun.Status.DONE:
             raise ImportFileError(_("Only a finished import can be undone."), code="not_done")
+        # As an import: the organization first, then the records (the target locks those it
+        # touches before it reads what changed them since, so no edit slips in between).
+        Organization.objects.lock_for_writing(run.organization_id)
         now = timezone.now()
         changeset = open_changeset(
             organization=run.organization,

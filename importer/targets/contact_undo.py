@@ -44,14 +44,20 @@ def undo_contacts(
     source = import_changeset(run)
     if source is None:
         return undo_created_only(run)
-    found = import_changes(source, KIND, children_of_contacts=True)
-    ids = [*found.created, *(change.object_id for change in found.changed)]
+    ids = list(
+        Change.objects.filter(changeset=source, kind=KIND).values_list("object_id", flat=True)
+    )
+    # Locked before their history is read: an edit saved meanwhile waits, and is then seen.
     current = {
         pk: (updated_at, name, deleted_at)
         for pk, updated_at, name, deleted_at in Contact.all_objects.filter(
             organization=run.organization, pk__in=bulk.one_of(ids)
-        ).values_list("pk", "updated_at", "display_name", "deleted_at")
+        )
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", "updated_at", "display_name", "deleted_at")
     }
+    found = import_changes(source, KIND, children_of_contacts=True)
     outcome = UndoOutcome()
     doomed: list[int] = []
     for pk in found.created:

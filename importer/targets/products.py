@@ -222,7 +222,7 @@ class ProductTarget(ImportTarget):
         else:
             found, legacy = import_changes(source, KIND), False
         ids = [*found.created, *(change.object_id for change in found.changed)]
-        current = products.in_bulk(ids)
+        current = products.select_for_update().in_bulk(ids)
         outcome = UndoOutcome(legacy=legacy)
         changed_since = {
             pk

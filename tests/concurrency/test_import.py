@@ -151,3 +151,35 @@ def test_a_customer_made_a_supplier_while_an_import_updates_it(acme, alice, bob)
     else:  # the import came first: bob is told and keeps what he typed
         assert "Not saved: this contact was changed by" in edited.text
         assert not contact.is_supplier
+
+
+def test_an_edit_saved_while_the_import_is_undone_is_never_lost(acme, alice, bob):
+    # alice undoes an import of 2,000 customers while bob saves one of them: either bob's
+    # save comes first, and the undo keeps that customer, or the undo comes first, and bob is
+    # told (the customer is gone, or changed). Never a 500, never a saved edit thrown away.
+    importer = browser_for(alice)
+    run = prepared_import(importer, customers_csv(numbered=True, first=30000, rows=2000))
+    assert importer.post(f"/import/runs/{run.pk}/confirm/").status_code == 302
+    contact = Contact.objects.get(organization=acme, customer_number=31999)
+    editor = browser_for(bob)
+    url = reverse("contacts:edit", args=[contact.pk])
+    assert editor.get(url).status_code == 200
+    edit = contact_post_data(
+        version=contact.version, company_name="Importierte 1999 GmbH", billing_city="Jena"
+    )
+
+    undone, edited = run_together(
+        partial(importer.post, f"/import/runs/{run.pk}/undo/"),
+        partial(editor.post, url, edit, headers={"accept-language": "en"}),
+    )
+
+    assert undone.status_code == 302
+    assert edited.status_code in (200, 302, 404)
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.UNDONE
+    if edited.status_code == 302:  # bob saved before the undo looked: kept, and listed
+        assert Contact.objects.get(pk=contact.pk).billing_city == "Jena"
+        assert [k["name"] for k in run.undo_kept] == ["Importierte 1999 GmbH"]
+        assert Contact.objects.filter(organization=acme).count() == 1
+    else:  # the undo came first: nothing of the import is left
+        assert not Contact.objects.filter(organization=acme).exists()
