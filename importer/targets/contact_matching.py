@@ -58,15 +58,15 @@ def probable_matches(
     rows: Iterable[RowOutcome], organization: Organization
 ) -> dict[int, tuple[Contact, str]]:
     """For rows without a number: the live contact each probably is (by line), and why —
-    one of its e-mail addresses, or the same folded name and postal code. Two queries
-    however many rows."""
+    one of its e-mail addresses (in lower case, as the database's LOWER() makes them), or the
+    same folded name and postal code. At most three queries however many rows."""
     rows = list(rows)
     live = Contact.objects.filter(organization=organization)
     if not rows or not live.exists():
         return {}  # the first import into an organization: nothing to match
     emails: dict[int, list[str]] = {}
     for row in rows:
-        found = [row.values[f].casefold() for f in Contact.EMAIL_FIELDS if row.values.get(f)]
+        found = [row.values[f].lower() for f in Contact.EMAIL_FIELDS if row.values.get(f)]
         if found:
             emails[row.line] = found
     keyed = {
@@ -83,7 +83,7 @@ def probable_matches(
             condition |= Q(**{f"{name}__in": bulk.one_of(wanted)})
         for contact in live.annotate(**lowered).filter(condition).order_by("pk"):
             for name in Contact.EMAIL_FIELDS:
-                address = getattr(contact, name).casefold()
+                address = getattr(contact, name).lower()
                 if address:
                     by_email.setdefault(address, contact)
     by_name: dict[tuple, Contact] = {}
