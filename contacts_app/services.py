@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -316,7 +317,10 @@ def update_contact(
             # an import takes before it locks contacts: take it first here too, or an import
             # updating this contact meanwhile would wait for us while we wait for it.
             Organization.objects.lock_for_writing(contact.organization_id)
-        current = Contact.objects.select_for_update().get(pk=contact.pk)
+        current = Contact.objects.select_for_update().filter(pk=contact.pk).first()
+        if current is None:
+            # Deleted while the form was sent (an import undone, say): nothing left to save.
+            raise Http404
         if current.version != expected_version:
             raise ContactChanged(Contact.objects.select_related("updated_by").get(pk=contact.pk))
         before = contact_state(current)

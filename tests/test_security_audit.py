@@ -165,6 +165,7 @@ POST_ONLY = {
     "trash:contact_restore",
     "trash:product_restore",
     "importer:reading",
+    "importer:choices",
     "importer:confirm",
     "importer:undo",
     "importer:discard",

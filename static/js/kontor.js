@@ -32,12 +32,35 @@
       return;
     }
     form.dataset.sent = "1";
+    // A button with data-busy shows that the request is running (an import, an undo): a
+    // spinner and its busy text, disabled. After the submit event, so that the form is sent
+    // as it was.
+    var button = event.submitter;
+    if (button && button.dataset.busy) {
+      window.setTimeout(function () { showBusy(button); }, 0);
+    }
   });
+
+  function showBusy(button) {
+    button.dataset.idleHtml = button.innerHTML;
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    var spinner = document.createElement("span");
+    spinner.className = "spinner-border spinner-border-sm me-2";
+    spinner.setAttribute("aria-hidden", "true");
+    button.replaceChildren(spinner, document.createTextNode(button.dataset.busy));
+  }
+
   // Back to a page from the browser's cache: its forms may be sent again.
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) return;
     document.querySelectorAll("form[data-sent]").forEach(function (form) {
       delete form.dataset.sent;
+    });
+    document.querySelectorAll("button[aria-busy=true]").forEach(function (button) {
+      button.innerHTML = button.dataset.idleHtml;
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
     });
   });
 
