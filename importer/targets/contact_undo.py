@@ -18,7 +18,7 @@ from django.urls import reverse
 from accounts.models import User
 from contacts_app.history import KIND, NOTE_KIND
 from contacts_app.models import Contact, ContactPerson, Note, WebProfile
-from contacts_app.services import refresh_derived_fields
+from contacts_app.services import former_numbers_of, refresh_derived_fields
 from core.folding import fold
 from history.models import Action, Change, ChangeSet
 from history.services import record_changes, record_deletions
@@ -105,6 +105,7 @@ def _revert(changes: list[Change], *, by: User | None, now: datetime) -> list[Ch
     persons_of: dict[int, list[Any]] = defaultdict(list)
     for person in ContactPerson.objects.filter(contact_id__in=bulk.one_of(ids)):
         persons_of[person.contact_id].append(person)
+    former = former_numbers_of(ids)
     old_persons: dict[int, list[dict]] = {}
     old_profiles: dict[int, list[dict]] = {}
     fields: set[str] = set()
@@ -121,7 +122,9 @@ def _revert(changes: list[Change], *, by: User | None, now: datetime) -> list[Ch
                 fields.add(name)
         contact.version += 1
         contact.updated_by, contact.updated_at = by, now
-        refresh_derived_fields(contact, old_persons.get(contact.pk, persons_of[contact.pk]))
+        refresh_derived_fields(
+            contact, old_persons.get(contact.pk, persons_of[contact.pk]), former[contact.pk]
+        )
         history.append(
             Change(
                 kind=KIND,

@@ -22,6 +22,7 @@ from contacts_app.services import (
     NumberRangeExhausted,
     allocate_numbers,
     derived_fields,
+    former_numbers_of,
     refresh_derived_fields,
     settle_contact_values,
 )
@@ -138,6 +139,7 @@ def _update(rows: list[RowOutcome], *, by: User | None, now: datetime) -> list[C
     profiles_of: dict[int, list] = defaultdict(list)
     for profile in WebProfile.objects.filter(contact_id__in=bulk.one_of(ids)):
         profiles_of[profile.contact_id].append(profile)
+    former = former_numbers_of(ids)
     new_persons, new_profiles, new_notes = [], [], []
     history: list[Change] = []
     changed_fields: set[str] = set()
@@ -160,7 +162,7 @@ def _update(rows: list[RowOutcome], *, by: User | None, now: datetime) -> list[C
         new_profiles += [WebProfile(contact=contact, kind=k, value=v) for k, v in added_profiles]
         if note:
             new_notes.append(Note(contact=contact, text=note, author=by))
-        refresh_derived_fields(contact, persons + added)
+        refresh_derived_fields(contact, persons + added, former[contact.pk])
         after = contact_state(
             contact,
             persons + added,
