@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Organization
 
-from .models import Contact, ContactPerson
+from .models import Contact, ContactPerson, ContactTag
 from .search import Unindexed, are_few, filter_by_query, fold, matching_ids
 
 SORTS = {
@@ -34,6 +34,7 @@ LIST_FIELDS = (
     "display_name",
     "billing_city",
     "billing_postal_code",
+    "billing_country",
     "archived",
     "updated_at",
     *Contact.EMAIL_FIELDS,
@@ -48,6 +49,8 @@ class ContactFilter:
     kind: str = ""  # "", "company", "person"
     archived: bool = False  # True: show only archived contacts
     sort: str = "name"
+    tags: tuple[int, ...] = ()  # only contacts with every one of these tags
+    ids: tuple[int, ...] = ()  # only these contacts (a selection of the list, for the export)
 
 
 def contact_list(organization: Organization, flt: ContactFilter) -> QuerySet[Contact]:
@@ -96,6 +99,13 @@ def filtered_contacts(
         contacts = contacts.filter(is_supplier=True)
     if flt.kind in (Contact.Kind.COMPANY, Contact.Kind.PERSON):
         contacts = contacts.filter(kind=flt.kind)
+    for tag_id in flt.tags:
+        # The organization's own contacts only: another's tag id finds none of them.
+        contacts = contacts.filter(
+            pk__in=ContactTag.objects.filter(tag_id=tag_id).values("contact_id")
+        )
+    if flt.ids:
+        contacts = contacts.filter(pk__in=flt.ids)
     contacts = filter_by_query(contacts, flt.query, matches=matches, organization=organization)
     return contacts.order_by(*SORTS.get(flt.sort, SORTS["name"]))
 
