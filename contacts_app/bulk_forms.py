@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -15,7 +14,7 @@ from accounts.models import Organization
 
 from . import tag_names
 from .forms import MAX_SELECTED_IDS, ContactFilterForm
-from .models import TAG_NAME_MAX, Contact, Tag
+from .models import TAG_NAME_MAX, Contact
 from .selectors import ContactFilter, filtered_contacts
 
 # The export the importer offers for the contact list, by file format; a format shows up on
@@ -63,12 +62,10 @@ class ContactSelectionForm(forms.Form):
     ids = ContactIdsField(required=False)
     all_matching = forms.BooleanField(required=False)
 
-    def __init__(
-        self, *args: Any, organization: Organization, tags: Sequence[Tag], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
-        self.filter_form = ContactFilterForm(self.data, organization=organization, tags=tags)
+        self.filter_form = ContactFilterForm(self.data, organization=organization)
         self.flt: ContactFilter = self.filter_form.as_filter()
 
     def clean(self) -> dict[str, Any]:

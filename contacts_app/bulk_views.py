@@ -18,7 +18,6 @@ from accounts.tenancy import OrganizationMixin
 from . import bulk, tags
 from .bulk_forms import BulkExportForm, BulkTagForm, ContactSelectionForm
 from .forms import list_query
-from .models import Tag
 
 
 class BulkActionView(OrganizationMixin, FormView):
@@ -29,12 +28,7 @@ class BulkActionView(OrganizationMixin, FormView):
     form_class: type[ContactSelectionForm] = ContactSelectionForm
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        tags_of_organization = list(Tag.objects.filter(organization=self.organization))
-        return {
-            **super().get_form_kwargs(),
-            "organization": self.organization,
-            "tags": tags_of_organization,
-        }
+        return {**super().get_form_kwargs(), "organization": self.organization}
 
     @property
     def actor(self) -> User:

@@ -303,9 +303,8 @@ MAX_SELECTED_IDS = 500
 class ContactFilterForm(forms.Form):
     """The list's filter as the query string carries it.
 
-    Tags are given by id (`tag`, repeated for several); with the `organization` (and, if the
-    caller has them already, its `tags`), an id that is not one of its tags answers 404, as
-    every other object of another organization does.
+    Tags are given by id (`tag`, repeated for several); with the `organization`, an id that
+    is not one of its tags answers 404, as every other object of another organization does.
     """
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
@@ -326,17 +325,9 @@ class ContactFilterForm(forms.Form):
     archived = forms.BooleanField(label=_("Archived"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
-    def __init__(
-        self,
-        data: Any = None,
-        *,
-        organization: Organization | None = None,
-        tags: Sequence[Tag] | None = None,
-    ) -> None:
+    def __init__(self, data: Any = None, *, organization: Organization | None = None) -> None:
         super().__init__(data)
-        if tags is None and organization is not None:
-            tags = list(Tag.objects.filter(organization=organization))
-        self.tags = tags
+        self.organization = organization
 
     def as_filter(self) -> ContactFilter:
         """The filter the query string asks for; invalid choices are simply dropped, but a tag
@@ -355,13 +346,16 @@ class ContactFilterForm(forms.Form):
 
     def _tag_ids(self) -> tuple[int, ...]:
         wanted = self.data.getlist("tag") if hasattr(self.data, "getlist") else []
-        known = {str(tag.pk) for tag in self.tags} if self.tags is not None else None
-        if known is not None and not set(wanted) <= known:
+        if not wanted:
+            return ()
+        if not all(value.isascii() and value.isdigit() for value in wanted):
             raise Http404("no such tag")
-        try:
-            return tuple(dict.fromkeys(int(value) for value in wanted))
-        except ValueError:
-            raise Http404("no such tag") from None
+        ids = tuple(dict.fromkeys(int(value) for value in wanted))
+        if self.organization is not None:
+            own = Tag.objects.filter(organization=self.organization, pk__in=ids)
+            if own.count() != len(ids):
+                raise Http404("no such tag")
+        return ids
 
     def _ids(self) -> tuple[int, ...]:
         values = self.data.getlist("ids") if hasattr(self.data, "getlist") else []

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -25,16 +26,34 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User
 
-from .models import Contact, ContactListPreference, Tag
+from .models import Contact, ContactListPreference, ContactTag
 from .selectors import SORTS
 from .templatetags.contacts_extras import tel_href
+
+
+class ShownTag(NamedTuple):
+    name: str
+    colour: str
+
+
+def tags_of(contacts: Sequence[Contact]) -> dict[int, list[ShownTag]]:
+    """Each contact's tags in name order, with one query however many contacts there are."""
+    found: dict[int, list[tuple[str, str, str]]] = {}
+    pairs = ContactTag.objects.filter(contact_id__in=[c.pk for c in contacts])
+    rows = pairs.values_list("contact_id", "tag__folded_name", "tag__name", "tag__colour")
+    for contact_id, folded, name, colour in rows:
+        found.setdefault(contact_id, []).append((folded, name, colour))
+    return {
+        pk: [ShownTag(name, colour) for _folded, name, colour in sorted(shown)]
+        for pk, shown in found.items()
+    }
 
 
 @dataclass(frozen=True)
 class Rows:
     """What every row needs besides its contact, worked out once per list."""
 
-    tags: Mapping[int, Sequence[Tag]]  # contact id → its tags, in name order
+    tags: Mapping[int, Sequence[ShownTag]]  # contact id → its tags, in name order
     labels: Mapping[str, str]
     prefix: str  # the list's URL: a contact's page is prefix + id + "/"
 
@@ -128,14 +147,6 @@ def chosen_columns(keys: Iterable[str]) -> list[ListColumn]:
     return [column for column in COLUMNS if column.key in wanted]
 
 
-@dataclass(frozen=True)
-class HeaderCell:
-    key: str
-    label: str | Promise
-    url: str  # "" for a column the list cannot be sorted by
-    aria_sort: str  # "ascending", "descending" or "" (not sorted by it)
-
-
 @dataclass
 class ContactTable:
     """One page of the list as a table (a card per contact on a phone)."""
@@ -162,23 +173,37 @@ class ContactTable:
             lines.append(f'<tr data-contact-row data-href="{self.rows.prefix}{c.pk}/">{cells}</tr>')
         return mark_safe("\n".join(lines))  # noqa: S308 - every value in it is escaped above
 
-    def header(self, sort: str, query: str) -> list[HeaderCell]:
-        """The header's cells; a sortable one links to the list sorted by it (`query` is the
-        list's query string without sort and page)."""
+    def head(self, sort: str, query: str) -> SafeString:
+        """The header row; a sortable column's heading links to the list sorted by it, again
+        the other way round (`query`: the list's query string without sort and page)."""
         cells = []
+        if self.selectable:
+            label = escape(gettext("Choose every contact on this page"))
+            cells.append(
+                '<th class="col-select" scope="col"><input class="form-check-input" '
+                f'type="checkbox" aria-label="{label}" data-bulk-page hidden></th>'
+            )
         for column in self.columns:
-            url, aria = "", ""
-            if column.sort:
-                ascending, descending = column.sort, f"-{column.sort}"
-                if sort == ascending:
-                    aria, target = "ascending", descending
-                elif sort == descending:
-                    aria, target = "descending", ascending
-                else:
-                    target = descending if column.sort in DESCENDING_FIRST else ascending
-                url = f"?{query}&sort={target}" if query else f"?sort={target}"
-            cells.append(HeaderCell(column.key, column.label, url, aria))
-        return cells
+            label = escape(str(column.label))
+            if not column.sort:
+                cells.append(f'<th class="col-{column.key}" scope="col">{label}</th>')
+                continue
+            ascending, descending = column.sort, f"-{column.sort}"
+            aria, arrow = "", ""
+            if sort == ascending:
+                aria, arrow, target = ' aria-sort="ascending"', " ▲", descending
+            elif sort == descending:
+                aria, arrow, target = ' aria-sort="descending"', " ▼", ascending
+            else:
+                target = descending if column.sort in DESCENDING_FIRST else ascending
+            url = escape(f"?{query}&sort={target}" if query else f"?sort={target}")
+            if arrow:
+                arrow = f'<span aria-hidden="true">{arrow}</span>'
+            cells.append(
+                f'<th class="col-{column.key}" scope="col"{aria}>'
+                f'<a class="sort-link" href="{url}">{label}{arrow}</a></th>'
+            )
+        return mark_safe("<tr>" + "".join(cells) + "</tr>")  # noqa: S308 - escaped above
 
 
 def row_labels() -> dict[str, str]:

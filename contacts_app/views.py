@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -50,9 +51,16 @@ from .list_columns import (
     remember_sort,
     row_labels,
     saved_choice,
+    tags_of,
 )
-from .models import Contact, ContactTag, Note, Tag
-from .selectors import ContactFilter, contact_list, ordered_for_page, similar_contacts
+from .models import Contact, Note, Tag
+from .selectors import (
+    ContactFilter,
+    contact_list,
+    count_contacts,
+    ordered_for_page,
+    similar_contacts,
+)
 from .vcard import render_vcard
 
 PAGE_SIZE = 25
@@ -68,7 +76,6 @@ class ContactList(OrganizationMixin, FilteredListMixin, ListView):
     filter_form_class = ContactFilterForm
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.tags = list(Tag.objects.filter(organization=self.organization))
         self.choice = saved_choice(request.user, self.organization)  # type: ignore[arg-type]
         response = super().get(request, *args, **kwargs)
         # The last order chosen (a header, the sort box) is the next visit's.
@@ -82,7 +89,7 @@ class ContactList(OrganizationMixin, FilteredListMixin, ListView):
         if "sort" not in data and self.choice.sort:
             data = data.copy()
             data["sort"] = self.choice.sort
-        return ContactFilterForm(data, organization=self.organization, tags=self.tags)
+        return ContactFilterForm(data, organization=self.organization)
 
     def filtered_queryset(self, flt: ContactFilter) -> QuerySet[Contact]:
         return contact_list(self.organization, flt)
@@ -92,6 +99,7 @@ class ContactList(OrganizationMixin, FilteredListMixin, ListView):
 
     def paginate(self, queryset: QuerySet[Contact], page_size: int) -> Page:
         paginator = Paginator(queryset, page_size)
+        paginator.count = count_contacts(self.organization, self.flt, queryset)  # type: ignore[misc]
         # The order that finds the page fastest depends on how many contacts match.
         paginator.object_list = ordered_for_page(queryset, self.flt, paginator.count)
         return paginator.get_page(self.request.GET.get("page"))
@@ -100,7 +108,7 @@ class ContactList(OrganizationMixin, FilteredListMixin, ListView):
         context = super().get_context_data(**kwargs)
         contacts = list(context["page"].object_list)
         columns = chosen_columns(self.choice.columns)
-        shown_tags = self.tags_of(contacts) if any(c.key == "tags" for c in columns) else {}
+        shown_tags = tags_of(contacts) if any(c.key == "tags" for c in columns) else {}
         table = ContactTable(
             contacts,
             columns,
@@ -113,7 +121,8 @@ class ContactList(OrganizationMixin, FilteredListMixin, ListView):
         context.update(
             has_any_contact=bool(contacts) or self.organization.contacts.exists(),
             table=table,
-            header=table.header(self.flt.sort, without_sort.urlencode()),
+            header=table.head(self.flt.sort, without_sort.urlencode()),
+            # For the whole page's filter (the search box's requests do not show it).
             tags=self.tags,
             chosen_tags=[tag for tag in self.tags if tag.pk in self.flt.tags],
             active_filters=sum(
@@ -126,17 +135,9 @@ class ContactList(OrganizationMixin, FilteredListMixin, ListView):
         )
         return context
 
-    def tags_of(self, contacts: list[Contact]) -> dict[int, list[Tag]]:
-        """Each contact's tags, in name order, with one query however many rows are shown."""
-        by_id = {tag.pk: tag for tag in self.tags}
-        order = {tag.pk: n for n, tag in enumerate(self.tags)}
-        found: dict[int, list[Tag]] = {}
-        pairs = ContactTag.objects.filter(contact_id__in=[c.pk for c in contacts])
-        for contact_id, tag_id in pairs.values_list("contact_id", "tag_id"):
-            found.setdefault(contact_id, []).append(by_id[tag_id])
-        for shown in found.values():
-            shown.sort(key=lambda tag: order[tag.pk])
-        return found
+    @cached_property
+    def tags(self) -> list[Tag]:
+        return list(Tag.objects.filter(organization=self.organization))
 
 
 class ContactListColumns(OrganizationMixin, FormView):

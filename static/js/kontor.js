@@ -234,6 +234,12 @@
     syncBulk(form);
   });
 
+  // The column chooser returns to the list as it is now, searched since the page loaded.
+  document.addEventListener("submit", function (event) {
+    var current = event.target.querySelector("[data-current-query]");
+    if (current) current.value = window.location.search.replace(/^\?/, "");
+  });
+
   function syncAll() {
     document.querySelectorAll("[data-bulk-form]").forEach(syncBulk);
   }

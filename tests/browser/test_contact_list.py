@@ -174,6 +174,7 @@ def test_the_list_on_a_phone_shows_six_contacts_and_dials_with_a_tap(
     log_in(phone, live_server, alice)
     rows = phone.get_by_test_id("contact-results").locator("tbody tr")
     expect(rows).to_have_count(8)
+    phone.wait_for_load_state("load")  # the style sheets, which make the rows cards
     height = PHONE["height"]
     fully_visible = phone.evaluate(
         """(height) => [...document.querySelectorAll('[data-contact-row]')]

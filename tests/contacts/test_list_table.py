@@ -165,3 +165,9 @@ def test_the_keyboard_shortcut_for_a_new_contact_is_only_for_editors(
 ):
     assert 'data-shortcut="n"' in alice_client.get(reverse("contacts:list")).text
     assert 'data-shortcut="n"' not in vera_client.get(reverse("contacts:list")).text
+
+
+def test_the_list_and_its_bulk_bar_speak_german(alice_client, acme, book):
+    page = alice_client.get(reverse("contacts:list"), headers={"accept-language": "de"}).text
+    for text in ("Schlagwörter", "Spalten", "Schlagwort hinzufügen", "In den Papierkorb"):
+        assert text in page

@@ -216,6 +216,46 @@ def test_the_list_filters_by_one_tag_or_by_several(alice_client, acme, tagged):
     assert listed(alice_client, tag=vip.pk, q="beta") == ["Beta GmbH"]
 
 
+@pytest.mark.parametrize("archived", [False, True])
+def test_a_tags_count_leaves_out_the_trash_and_the_other_archive(acme, alice, archived):
+    from contacts_app.selectors import ContactFilter, contact_list, count_contacts
+
+    make_company(acme, "Aktiv", tags=["VIP", "Messe"])
+    stored = make_company(acme, "Archiviert", tags=["VIP", "Messe"])
+    services.set_archived(contact=stored, archived=True, by=alice)
+    for name, archive in (("Weg", False), ("Archiviert und weg", True)):
+        gone = make_company(acme, name, tags=["VIP", "Messe"])
+        services.set_archived(contact=gone, archived=archive, by=alice)
+        services.trash_contact(contact=gone, by=alice)
+    make_company(acme, "Ohne", tags=["Messe"])
+    vip, messe = acme.tags.get(name="VIP").pk, acme.tags.get(name="Messe").pk
+    for chosen in ((vip,), (vip, messe), (messe,)):
+        flt = ContactFilter(tags=chosen, archived=archived)
+        contacts = contact_list(acme, flt)
+        assert count_contacts(acme, flt, contacts) == contacts.count()
+    counted = count_contacts(acme, ContactFilter(tags=(vip,), archived=archived), contacts)
+    assert counted == 1
+    assert [
+        c.display_name for c in contact_list(acme, ContactFilter(tags=(vip,), archived=archived))
+    ] == ["Archiviert" if archived else "Aktiv"]
+
+
+def test_the_list_orders_tagged_contacts_alike_however_it_finds_the_page(
+    alice_client, acme, monkeypatch
+):
+    from contacts_app import selectors
+
+    for n in range(30):
+        make_person(acme, "Hans", f"Maier {n:02d}", tags=["VIP"] if n % 2 else [])
+    vip = acme.tags.get(name="VIP").pk
+    for sort in ("name", "-name", "number", "-changed"):
+        sorted_themselves = listed(alice_client, tag=vip, sort=sort)
+        monkeypatch.setattr(selectors, "SORT_TAGGED_UP_TO", -1)  # walk the sort index
+        assert listed(alice_client, tag=vip, sort=sort) == sorted_themselves
+        monkeypatch.undo()
+        assert len(sorted_themselves) == 15
+
+
 def test_the_list_filter_offers_the_organizations_tags(alice_client, acme, globex, tagged):
     tags.create_tag(organization=globex, name="Geheim")
     page = alice_client.get(reverse("contacts:list")).text
