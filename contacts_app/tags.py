@@ -48,8 +48,11 @@ class TagNameTaken(Exception):
 
 def tags_with_counts(organization: Organization) -> QuerySet[Tag]:
     """The organization's tags in name order, each with how many live contacts carry it."""
-    return Tag.objects.filter(organization=organization).annotate(
-        contact_count=Count("contacts", filter=Q(contacts__deleted_at__isnull=True))
+    # Ordered here: a model's own ordering does not hold for a query that counts.
+    return (
+        Tag.objects.filter(organization=organization)
+        .annotate(contact_count=Count("contacts", filter=Q(contacts__deleted_at__isnull=True)))
+        .order_by("folded_name", "id")
     )
 
 
