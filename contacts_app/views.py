@@ -17,7 +17,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -122,22 +121,23 @@ class ContactList(OrganizationMixin, FilteredListMixin, ListView):
             has_any_contact=bool(contacts) or self.organization.contacts.exists(),
             table=table,
             header=table.head(self.flt.sort, without_sort.urlencode()),
-            # For the whole page's filter (the search box's requests do not show it).
-            tags=self.tags,
-            chosen_tags=[tag for tag in self.tags if tag.pk in self.flt.tags],
-            active_filters=sum(
-                map(bool, (self.flt.role, self.flt.kind, self.flt.archived, *self.flt.tags))
-            ),
-            columns=[(column, column in columns) for column in COLUMNS],
             export_formats=export_formats(),
             # The bulk form sends the filter along, for "all that match".
             bulk_fields=parse_qsl(list_query(self.flt)),
         )
+        if not wants_fragment(self.request):
+            # The filter and the column chooser, which the search box's requests leave as
+            # they are.
+            tags = list(Tag.objects.filter(organization=self.organization))
+            context.update(
+                tags=tags,
+                chosen_tags=[tag for tag in tags if tag.pk in self.flt.tags],
+                active_filters=sum(
+                    map(bool, (self.flt.role, self.flt.kind, self.flt.archived, *self.flt.tags))
+                ),
+                columns=[(column, column in columns) for column in COLUMNS],
+            )
         return context
-
-    @cached_property
-    def tags(self) -> list[Tag]:
-        return list(Tag.objects.filter(organization=self.organization))
 
 
 class ContactListColumns(OrganizationMixin, FormView):
