@@ -140,13 +140,13 @@ def count_contacts(organization: Organization, flt: ContactFilter, contacts: Que
         ).values("pk")
     )
     counts = Tag.objects.filter(pk=first).values_list(
-        _rows(tagged), _rows(archived), _rows(trashed)
+        row_count(tagged), row_count(archived), row_count(trashed)
     )
     every, hidden, gone = counts.get()
     return every - hidden - gone
 
 
-def _rows(rows: QuerySet[ContactTag]) -> Subquery:
+def row_count(rows: QuerySet) -> Subquery:
     """How many `rows` there are, as a subquery (several counts in one query)."""
     return Subquery(
         rows.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")[:1],
