@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 BENCHMARKS = [
     "benchmarks.contacts",
+    "benchmarks.bulk",
     "benchmarks.imports",
     "benchmarks.duplicates",
     "benchmarks.postgres",

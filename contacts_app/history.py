@@ -1,4 +1,5 @@
-"""A contact as the history sees it: its fields, contact persons and web profiles as one state.
+"""A contact as the history sees it: its fields, contact persons, web profiles and the names of
+its tags as one state.
 
 The state is plain JSON (countries as codes), so that two states compare field by field and
 an earlier one can be written back through the services like any other change.
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from history.models import Change
 
 from .models import Contact, ContactPerson, WebProfile
+from .tag_names import sorted_names
 
 KIND = "contact"
 NOTE_KIND = "note"
@@ -49,8 +51,10 @@ def contact_state(
     contact: Contact,
     persons: Iterable[ContactPerson | Mapping[str, Any]] | None = None,
     profiles: Iterable[WebProfile | Mapping[str, Any]] | None = None,
+    tags: Iterable[str] | None = None,
 ) -> dict[str, Any]:
-    """The contact's state; persons and profiles are read from the database if not given."""
+    """The contact's state; persons, profiles and tag names are read from the database if not
+    given."""
     state = {name: plain(getattr(contact, name)) for name in TRACKED}
     if persons is None:
         persons = contact.persons.all() if contact.pk else []
@@ -60,6 +64,11 @@ def contact_state(
     state["profiles"] = sorted(
         (_row(p, PROFILE_FIELDS) for p in profiles), key=lambda p: (p["kind"], p["value"])
     )
+    if tags is None:
+        tags = contact.tags.values_list("name", flat=True) if contact.pk else []
+    # Names, not ids: the timeline shows them as they were, and a restored version gets its
+    # tags back by name even after one was deleted.
+    state["tags"] = sorted_names(tags)
     return state
 
 
@@ -97,6 +106,8 @@ def _label(name: str) -> str:
         return str(_("contact persons"))
     if name == "profiles":
         return str(_("web profiles"))
+    if name == "tags":
+        return str(_("tags"))
     if name == "text":
         return str(_("note"))
     try:
@@ -116,6 +127,8 @@ def _shown(name: str, value: Any) -> str:
         return ", ".join(n for n in names if n) or "—"
     if name == "profiles":
         return ", ".join(v.get("value", "") for v in value) or "—"
+    if name == "tags":
+        return ", ".join(value) or "—"
     return str(value)
 
 

@@ -139,8 +139,8 @@ class MovedRows:
     """Rows of another table that belong to a contact through `contact_id` and move with a
     merge: moved by id, and those ids kept, so that the undo moves the same rows back.
 
-    Tags, once contacts have them, are one more entry of MOVED_WITH_A_CONTACT (with a move of
-    their own that adds the tags the kept contact lacks and remembers which it added).
+    Tags do not move as rows: the kept contact gets every tag any of them carries, through its
+    own change, which the undo takes back.
     """
 
     def __init__(self, name: str, model: type[Model]) -> None:
@@ -228,6 +228,8 @@ def _merge(
     states = {c.pk: contact_state(c) for c in by_pk.values()}
     persons = _joined([states[c.pk]["persons"] for c in [kept, *others]], primary=True)
     profiles = _joined([states[c.pk]["profiles"] for c in [kept, *others]])
+    # Every tag any of them carries, once (the undo takes back those the merge added).
+    tags = sorted({name for c in [kept, *others] for name in states[c.pk]["tags"]})
 
     now = timezone.now()
     merge = ContactMerge.objects.create(
@@ -251,6 +253,7 @@ def _merge(
         data=data,
         persons=persons,
         profiles=profiles,
+        tags=tags,
         expected_version=kept.version,
         by=by,
         via=via,
@@ -418,7 +421,7 @@ def _put_back_fields(kept: Contact, merge: ContactMerge, by: User | None, via: V
     """
     state = contact_state(kept)
     for name, (old, new) in (merge.change.fields if merge.change else {}).items():
-        if name in ("persons", "profiles"):
+        if name in ("persons", "profiles", "tags"):
             rows = list(state[name])
             for row in new:
                 if row not in old and row in rows:
@@ -426,12 +429,13 @@ def _put_back_fields(kept: Contact, merge: ContactMerge, by: User | None, via: V
             state[name] = rows
         elif state.get(name) == new:
             state[name] = old
-    persons, profiles = state.pop("persons"), state.pop("profiles")
+    persons, profiles, tags = state.pop("persons"), state.pop("profiles"), state.pop("tags")
     update_contact(
         contact=kept,
         data=state,
         persons=persons,
         profiles=profiles,
+        tags=tags,
         expected_version=kept.version,
         by=by,
         via=via,

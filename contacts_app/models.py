@@ -1,4 +1,5 @@
-"""The address book: contacts (companies or persons), their contact persons, web profiles and notes.
+"""The address book: contacts (companies or persons), their contact persons, web profiles, notes
+and tags, and each user's way of showing the list.
 
 Modelled on lexoffice's contact so that its users find everything they had.
 """
@@ -40,6 +41,62 @@ class LiveContactManager(models.Manager.from_queryset(ContactQuerySet)):  # type
 # Every index the list and its searches use leaves out the trash, so that it costs them
 # nothing (a query asking for live contacts can use such a partial index).
 LIVE = Q(deleted_at__isnull=True)
+
+
+TAG_NAME_MAX = 50
+
+
+class Tag(models.Model):
+    """A keyword of the organization's ("Schlagwort") that any number of contacts carry.
+
+    Two names the search would take for one ("Müller", "muller", "Mueller") cannot both be
+    tags: `folded_name` is the name as the search folds it, `spelled_name` with the umlauts
+    spelled out, and each is unique in the organization (see `contacts_app.tags.name_keys`).
+    """
+
+    class Colour(models.TextChoices):
+        # A fixed palette: each is a light background with dark text of at least 4.5:1
+        # contrast (WCAG AA), drawn by the `tag-<colour>` classes of static/css/kontor.css.
+        GREY = "grey", _("grey")
+        BLUE = "blue", _("blue")
+        TEAL = "teal", _("teal")
+        GREEN = "green", _("green")
+        YELLOW = "yellow", _("yellow")
+        ORANGE = "orange", _("orange")
+        RED = "red", _("red")
+        PINK = "pink", _("pink")
+        PURPLE = "purple", _("purple")
+
+    # No index of its own: the unique constraints start with it.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="tags", db_index=False
+    )
+    name = models.CharField(_("name"), max_length=TAG_NAME_MAX)
+    colour = models.CharField(
+        _("colour"), max_length=10, choices=Colour.choices, default=Colour.GREY
+    )
+    folded_name = models.CharField(max_length=TAG_NAME_MAX * 2, editable=False)
+    spelled_name = models.CharField(max_length=TAG_NAME_MAX * 2, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["folded_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "folded_name"], name="tag_folded_name_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "spelled_name"], name="tag_spelled_name_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('contacts:list')}?tag={self.pk}"
 
 
 class Contact(ChangeStamped):
@@ -114,6 +171,8 @@ class Contact(ChangeStamped):
     sort_name = models.CharField(max_length=250, blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Changed only through contacts_app.tags, which records each change in the history.
+    tags = models.ManyToManyField(Tag, through="ContactTag", related_name="contacts", blank=True)
 
     objects = LiveContactManager()
     # The trash too: for the trash page, and wherever a number must count as taken.
@@ -213,6 +272,24 @@ class Contact(ChangeStamped):
     @property
     def numbers(self) -> list[int]:
         return [n for n in (self.customer_number, self.supplier_number) if n]
+
+
+class ContactTag(models.Model):
+    """A contact's tag. Its own model, so that the list filters by tag through an index that
+    starts with the tag and bulk actions write rows without loading the contacts."""
+
+    # No index of its own: the unique constraint starts with it.
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+", db_index=False)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "tag"], name="one_tag_per_contact_once")
+        ]
+        indexes = [models.Index(fields=["tag", "contact"], name="contact_tag_by_tag")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} {self.tag_id}"
 
 
 class ContactPerson(models.Model):
@@ -406,3 +483,24 @@ class FormerNumber(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} {self.number}"
+
+
+class ContactListPreference(models.Model):
+    """How one user likes the contact list of one organization: its columns and sort order."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # Keys of contacts_app.list_columns.COLUMNS, in their order; keys no longer known are left
+    # out when read.
+    columns = models.JSONField(default=list)
+    sort = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="one_list_preference_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.organization_id}"

@@ -7,13 +7,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, OrderBy, QuerySet
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OrderBy,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from accounts.models import Organization
 
 from .matching import PROFILE_FIELDS, MatchProfile, pair_reasons, profile_from_row, profile_of
-from .models import Contact, ContactPerson
+from .models import Contact, ContactPerson, ContactTag, Tag
 from .search import TRIGRAM, Unindexed, are_few, filter_by_query, matching_ids
 
 SORTS = {
@@ -37,6 +47,7 @@ LIST_FIELDS = (
     "display_name",
     "billing_city",
     "billing_postal_code",
+    "billing_country",
     "archived",
     "updated_at",
     *Contact.EMAIL_FIELDS,
@@ -51,6 +62,8 @@ class ContactFilter:
     kind: str = ""  # "", "company", "person"
     archived: bool = False  # True: show only archived contacts
     sort: str = "name"
+    tags: tuple[int, ...] = ()  # only contacts with every one of these tags
+    ids: tuple[int, ...] = ()  # only these contacts (a selection of the list, for the export)
 
 
 def contact_list(organization: Organization, flt: ContactFilter) -> QuerySet[Contact]:
@@ -68,17 +81,78 @@ def contact_list(organization: Organization, flt: ContactFilter) -> QuerySet[Con
 SORT_MATCHES_UP_TO = 5000
 
 
+# Up to this many contacts carrying the chosen tags are sorted themselves; with more, walking
+# the sort index finds a page of them sooner (1 ms for a tag on every third contact).
+SORT_TAGGED_UP_TO = 500
+
+
 def ordered_for_page(contacts: QuerySet[Contact], flt: ContactFilter, count: int):
     """`contacts` (from `contact_list`) in the order that finds a page of them fastest.
 
-    PostgreSQL's planner cannot know how many contacts a trigram search finds, and walks the
-    sort index even for a thousand matches at the end of the alphabet. Once the count is
-    known, few matches are sorted themselves. (SQLite decides this in `contact_list`.)
+    Neither planner can know how many contacts a trigram search finds or how many carry a
+    tag, and they walk the sort index even for a few matches spread over the alphabet
+    (reading most of the organization). Once the count is known, few matches are sorted
+    themselves. (SQLite's searches decide this in `contact_list`.)
     """
-    if connection.vendor != "postgresql" or not flt.query or count > SORT_MATCHES_UP_TO:
+    few_tagged = bool(flt.tags) and count <= SORT_TAGGED_UP_TO
+    few_found = connection.vendor == "postgresql" and flt.query and count <= SORT_MATCHES_UP_TO
+    if not (few_tagged or few_found):
         return contacts
+    if few_tagged and not flt.query:
+        # The same condition once more as a list, from which the database starts.
+        contacts = contacts.filter(pk__in=carrying(flt.tags[0]).values("contact_id"))
     first, *rest = SORTS.get(flt.sort, SORTS["name"])
     return contacts.order_by(_unindexed(first), *rest)
+
+
+def carrying(tag_id: int, contact: Any = None) -> QuerySet[ContactTag]:
+    """The rows of the tag (of `contact`, if given: an id or an OuterRef)."""
+    rows = ContactTag.objects.filter(tag_id=tag_id)
+    return rows if contact is None else rows.filter(contact_id=contact)
+
+
+def count_contacts(organization: Organization, flt: ContactFilter, contacts: QuerySet) -> int:
+    """How many contacts `contacts` (from `contact_list(organization, flt)`) holds.
+
+    A list filtered by tags alone is counted from the tags' rows: every contact carrying a tag
+    of the organization is one of its own, so the active ones shown are those carrying the
+    tags but for the few archived or in the trash, and the archived ones are the few archived
+    and not in the trash. Each count walks an index range once. Counting the contacts
+    themselves read all of the organization's (25 ms at 100,000 for a tag on every third
+    contact; this way 3 ms).
+    """
+    if not flt.tags or flt.query or flt.role or flt.kind or flt.ids:
+        return contacts.count()
+    first, *others = flt.tags
+    tagged = carrying(first)
+    for tag_id in others:
+        tagged = tagged.filter(Exists(carrying(tag_id, OuterRef("contact_id"))))
+    archived = tagged.filter(
+        # Contact.objects: live ones only, which the partial index `contact_live` holds.
+        contact_id__in=Contact.objects.filter(
+            organization=organization, archived__in=[True]
+        ).values("pk")
+    )
+    if flt.archived:
+        return archived.count()
+    trashed = tagged.filter(
+        contact_id__in=Contact.all_objects.filter(
+            organization=organization, deleted_at__isnull=False
+        ).values("pk")
+    )
+    counts = Tag.objects.filter(pk=first).values_list(
+        row_count(tagged), row_count(archived), row_count(trashed)
+    )
+    every, hidden, gone = counts.get()
+    return every - hidden - gone
+
+
+def row_count(rows: QuerySet) -> Subquery:
+    """How many `rows` there are, as a subquery (several counts in one query)."""
+    return Subquery(
+        rows.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")[:1],
+        output_field=IntegerField(),
+    )
 
 
 def _unindexed(term: str | OrderBy) -> OrderBy:
@@ -99,6 +173,13 @@ def filtered_contacts(
         contacts = contacts.filter(is_supplier=True)
     if flt.kind in (Contact.Kind.COMPANY, Contact.Kind.PERSON):
         contacts = contacts.filter(kind=flt.kind)
+    for tag_id in flt.tags:
+        # EXISTS, which looks the pair up in the tag index as the list walks its sort index,
+        # without first collecting all the tag's contacts (see ordered_for_page for few).
+        # The organization's own contacts only: another's tag id finds none of them.
+        contacts = contacts.filter(Exists(carrying(tag_id, OuterRef("pk"))))
+    if flt.ids:
+        contacts = contacts.filter(pk__in=flt.ids)
     contacts = filter_by_query(contacts, flt.query, matches=matches, organization=organization)
     return contacts.order_by(*SORTS.get(flt.sort, SORTS["name"]))
 

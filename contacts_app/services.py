@@ -32,6 +32,7 @@ from .models import (
     WebProfile,
 )
 from .search import build_search_text, fold
+from .tags import replace_tags, tags_would_change
 
 NUMBER_RANGES = {
     NumberSequence.Role.CUSTOMER: ("customer_number", CUSTOMER_NUMBERS),
@@ -275,9 +276,11 @@ def create_contact(
     by: User | None,
     persons: Sequence[dict] = (),
     profiles: Sequence[dict] = (),
+    tags: Sequence[str] = (),
     via: Via = FORM,
 ) -> Contact:
-    """Create a contact with its contact persons and web profiles; numbers are assigned."""
+    """Create a contact with its contact persons, web profiles and tags (by name, created where
+    missing); numbers are assigned."""
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
@@ -288,6 +291,8 @@ def create_contact(
                 refresh_derived_fields(contact, persons)
                 contact.save()
                 _replace_children(contact, persons, list(profiles))
+                if tags:
+                    replace_tags(contact, tags)
                 changeset = open_changeset(organization=organization, by=by, via=via)
                 record_change(
                     changeset,
@@ -313,18 +318,22 @@ def update_contact(
     expected_version: int,
     persons: Sequence[dict] | None = None,
     profiles: Sequence[dict] | None = None,
+    tags: Sequence[str] | None = None,
     via: Via = FORM,
 ) -> Contact:
     """Save changes unless someone saved the contact since `expected_version` was read.
 
-    `persons` and `profiles` replace the contact's (None: they stay as they are). The change
-    is recorded in the history, field by field.
+    `persons`, `profiles` and `tags` (names, created where missing) replace the contact's
+    (None: they stay as they are). The change is recorded in the history, field by field.
     """
     with transaction.atomic():
-        if _needs_a_number(contact, data):
+        if _needs_a_number(contact, data) or (
+            tags is not None and tags_would_change(contact, tags)
+        ):
             # Numbers are handed out under the organization's lock (see allocate_numbers), which
             # an import takes before it locks contacts: take it first here too, or an import
-            # updating this contact meanwhile would wait for us while we wait for it.
+            # updating this contact meanwhile would wait for us while we wait for it. Tags
+            # change under it too, so that merging or deleting a tag misses none given meanwhile.
             Organization.objects.lock_for_writing(contact.organization_id)
         current = Contact.objects.select_for_update().filter(pk=contact.pk).first()
         if current is None:
@@ -339,6 +348,8 @@ def update_contact(
         current.version += 1
         current.updated_by = by
         saved_persons = _replace_children(current, persons, profiles)
+        if tags is not None:
+            replace_tags(current, tags)
         refresh_derived_fields(current, saved_persons)
         current.save()
         after = contact_state(current, persons=saved_persons)
@@ -552,13 +563,15 @@ def delete_note(*, note: Note, by: User | None = None, via: Via = FORM) -> None:
 def restore_version(*, contact: Contact, change: Change, by: User | None) -> Contact:
     """Make the contact what it was right after `change` (itself a change, recorded)."""
     state = state_after(contact_state(contact), change)
-    persons, profiles = state.pop("persons"), state.pop("profiles")
+    persons, profiles, tags = state.pop("persons"), state.pop("profiles"), state.pop("tags")
     when = timezone.localtime(change.changeset.created_at)
     return update_contact(
         contact=contact,
         data=state,
         persons=persons,
         profiles=profiles,
+        # A tag deleted since comes back (in the palette's next colour): the version had it.
+        tags=tags,
         expected_version=contact.version,
         by=by,
         via=Via(Source.RESTORE, label=when.isoformat(timespec="minutes"), reference=change.pk),

@@ -76,6 +76,6 @@ class ContactListExport(TargetExport):
     customers otherwise."""
 
     def get_export(self) -> tuple[ImportTarget, QuerySet]:
-        flt = ContactFilterForm(self.request.GET).as_filter()
+        flt = ContactFilterForm(self.request.GET, organization=self.organization).as_filter()
         target = SUPPLIERS if flt.role == SUPPLIERS.role else CUSTOMERS
         return target, filtered_contacts(self.organization, flt)

@@ -12,8 +12,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Invitation, Membership
 from accounts.services import invite
-from contacts_app.models import Contact, Note
+from contacts_app.models import Contact, Note, Tag
 from contacts_app.services import add_note, create_contact, trash_contact, update_contact
+from contacts_app.tags import create_tag
 from history.models import Change
 from importer.models import ImportRun
 from products.models import Product
@@ -62,6 +63,7 @@ def acme_objects(acme, alice, bob, vera):
         expected_version=contact.version,
     )
     change = Change.objects.filter(kind="contact", object_id=contact.pk).earliest("id")
+    tag = create_tag(organization=acme, name="Geheimsache")
     invitation, _token = invite(
         organization=acme,
         by=alice,
@@ -95,7 +97,12 @@ def acme_objects(acme, alice, bob, vera):
         mapping=["company_name"],
     )
     return {
-        "contacts": {"pk": contact.pk, "note_pk": note.pk, "change_pk": change.pk},
+        "contacts": {
+            "pk": contact.pk,
+            "note_pk": note.pk,
+            "change_pk": change.pk,
+            "tag_pk": tag.pk,
+        },
         "products": {"pk": product.pk, "change_pk": product_change.pk},
         "trash": {"contact_pk": trashed_contact.pk, "product_pk": trashed_product.pk},
         "importer": {"pk": run.pk},
@@ -142,6 +149,7 @@ def test_another_organization_gets_404_on_every_object_url(charlie_client, acme_
         assert charlie_client.post(url).status_code == 404, f"POST {url}"
     assert Contact.objects.filter(company_name="Geheim GmbH", archived=False).exists()
     assert Note.objects.filter(text="Vertraulich").exists()
+    assert Tag.objects.filter(name="Geheimsache").exists()
     assert Invitation.objects.pending().filter(email="new@acme.test").exists()
     assert ImportRun.objects.get().status == "draft"
     assert_trash_untouched()
@@ -201,6 +209,7 @@ def test_a_viewer_changes_nothing_with_a_post(vera_client, acme_objects):
     assert Contact.objects.filter(company_name="Geheim GmbH", archived=False).exists()
     assert Note.objects.filter(text="Vertraulich").exists()
     assert Membership.objects.count() == 3
+    assert Tag.objects.filter(name="Geheimsache").exists()
     assert ImportRun.objects.get().status == "draft"
     assert_trash_untouched()
 

@@ -478,3 +478,33 @@ def test_a_value_only_the_other_has_is_kept_unless_another_is_picked(acme, alice
     )
     kept.refresh_from_db()
     assert (kept.industry, kept.email_office) == ("Holzbau", "a@zwei.de")
+
+
+def test_the_kept_contact_carries_every_tag_and_the_undo_takes_back_those_it_brought(
+    acme, alice, pair
+):
+    from contacts_app.merging import undo_merge
+    from contacts_app.tags import set_tags
+
+    kept, other = pair
+    set_tags(contact=kept, names=["Stammkunde"], by=alice)
+    set_tags(contact=other, names=["Holz", "Stammkunde"], by=alice)
+    kept.refresh_from_db()
+    other.refresh_from_db()
+
+    merge = merge_contacts(
+        organization=acme,
+        kept_id=kept.pk,
+        contact_ids=[kept.pk, other.pk],
+        picks={},
+        versions={kept.pk: kept.version, other.pk: other.version},
+        by=alice,
+    )
+
+    kept.refresh_from_db()
+    assert sorted(kept.tags.values_list("name", flat=True)) == ["Holz", "Stammkunde"]
+    undo_merge(merge=merge, by=alice)
+    kept.refresh_from_db()
+    assert list(kept.tags.values_list("name", flat=True)) == ["Stammkunde"]
+    back = Contact.objects.get(pk=other.pk)
+    assert sorted(back.tags.values_list("name", flat=True)) == ["Holz", "Stammkunde"]
