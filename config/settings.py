@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "contacts_app",
     "products",
     "importer",
+    "carddav",
 ]
 
 MIDDLEWARE = [
