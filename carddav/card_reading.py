@@ -151,6 +151,11 @@ def read_card(text: str) -> ReadCard:
             _("Kontor reads vCards of version 3.0 and 4.0, not “%(version)s”.")
             % {"version": version[:10]}
         )
+    kind = getattr(cards[0], "kind", None) or getattr(cards[0], "x_addressbookserver_kind", None)
+    if kind is not None and str(kind.value).strip().lower() == "group":
+        raise CardUnreadable(
+            _("Kontor keeps no contact groups: add the contacts themselves instead.")
+        )
     lines = []
     for raw in logical_lines(text):
         match = NAME.match(raw)
