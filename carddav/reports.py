@@ -36,7 +36,8 @@ def _requested(root: Element) -> tuple[list[str], str]:
 
 def _card_response(view: AddressBook, card: Card, names: list[str]) -> str:
     available = properties.card_properties(view.book, card)
-    available[ADDRESS_DATA] = lambda: xml.text(card.text)
+    # The carriage returns as character references: an XML reader turns a bare CRLF into LF.
+    available[ADDRESS_DATA] = lambda: xml.text(card.text).replace("\r", "&#13;")
     available[tag(DAV, "getcontenttype")] = lambda: CONTENT_TYPE
     return properties.answer(properties.card_path(view.book, card.name), available, "prop", names)
 

@@ -48,7 +48,8 @@ class DavClient(Client):
         return self.dav("REPORT", path, body, depth=depth)
 
     def put_card(self, path: str, card: str, **headers: Any):
-        return self.dav("PUT", path, card, content_type="text/vcard; charset=utf-8", **headers)
+        headers.setdefault("content_type", "text/vcard; charset=utf-8")
+        return self.dav("PUT", path, card, **headers)
 
 
 def dav_client_for(user: User, name: str = "Phone") -> DavClient:
