@@ -76,8 +76,15 @@ class DeviceRevoke(LoginRequiredMixin, View):
 
     http_method_names = ["post"]
 
-    def post(self, request, pk: int) -> HttpResponse:
-        device = get_object_or_404(AppPassword, pk=pk, user=request.user)
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            # Another person's password is not found, whatever the method (a 405 would tell
+            # that it exists).
+            self.device = get_object_or_404(AppPassword, pk=kwargs["pk"], user=request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        device = self.device
         device.delete()
         messages.success(
             request,
