@@ -16,6 +16,7 @@ BENCHMARKS = [
     "benchmarks.contacts",
     "benchmarks.imports",
     "benchmarks.postgres",
+    "benchmarks.carddav",
 ]
 
 

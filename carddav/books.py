@@ -23,18 +23,23 @@ from django.http import Http404
 
 from accounts.models import Membership, Organization, Role, User
 from contacts_app.models import Contact, ContactPerson, Note, WebProfile
-from history.models import Change
+from contacts_app.history import KIND
+from history.models import Action, Change
 
 from .cards import Card, contact_card, contact_card_name, person_card
 
 CONTACT_NAME = re.compile(r"kontor-contact-([0-9]{1,18})\.vcf")
 PERSON_NAME = re.compile(r"kontor-person-([0-9]{1,18})\.vcf")
+# What a contact person's card shows of the company: a change of these (or of the persons)
+# changes the persons' cards too; any other change of the company leaves them as they are.
+PERSON_CARD_SOURCES = {"persons", "company_name", "billing_country"}
 SYNC_TOKEN = re.compile(r"urn:x-kontor:sync:([0-9]{1,18}):([0-9]{1,18})")
 
 
 @dataclass
 class Book:
     membership: Membership
+    path: str | None = None  # its URL path, once asked for
 
     @property
     def organization(self) -> Organization:
@@ -95,17 +100,72 @@ def _book_contacts(organization: Organization) -> QuerySet[Contact]:
     return Contact.objects.filter(organization=organization, archived=False)
 
 
-def _children(model, organization: Organization, contact_ids: Iterable[int] | None, order):
-    rows = model.objects.filter(
-        contact__organization=organization,
-        contact__archived=False,
-        contact__deleted_at__isnull=True,
-    )
-    if contact_ids is not None:
-        rows = rows.filter(contact_id__in=list(contact_ids))
+def _children(model, organization: Organization, contact_ids: list[int] | None, order):
+    """Persons, profiles or notes of the given contacts (of the whole book if None)."""
+    if contact_ids is None:
+        rows = model.objects.filter(contact_id__in=_book_contacts(organization).values("id"))
+    else:
+        rows = model.objects.filter(contact_id__in=contact_ids)
     grouped = defaultdict(list)
     for row in rows.order_by(*order):
         grouped[row.contact_id].append(row)
+    return grouped
+
+
+# The card format's revision: a release that writes cards differently counts it up, so that
+# every ETag changes and the clients fetch the cards anew.
+CARD_FORMAT = 1
+
+
+def last_changes(organization: Organization, contact_ids: list[int] | None) -> dict[int, int]:
+    """The id of each contact's latest change (its notes' included): with its version, what
+    tells that its card changed, without writing the card."""
+    if contact_ids is None:
+        rows = Change.objects.filter(contact_id__in=_book_contacts(organization).values("id"))
+    else:
+        rows = Change.objects.filter(contact_id__in=contact_ids)
+    latest = rows.values("contact_id").annotate(latest=Max("id")).order_by()
+    return dict(latest.values_list("contact_id", "latest"))
+
+
+def etag(contact_id: int, version: int, last_change: int, person_id: int | None = None) -> str:
+    """A card's ETag: its contact's version and latest change (a contact person's card is
+    written from the company's data and changes with it)."""
+    person = f"-{person_id}" if person_id is not None else ""
+    return f'"{CARD_FORMAT}-{contact_id}-{version}-{last_change}{person}"'
+
+
+@dataclass
+class Entry:
+    """A card as a listing names it: name and ETag, without its text."""
+
+    name: str
+    etag: str
+
+
+def book_entries(organization: Organization) -> list[Entry]:
+    """Every card of the book with its ETag, read without writing a card (three queries)."""
+    contacts = list(
+        _book_contacts(organization).order_by("id").values_list("id", "version", "card_name", "kind")
+    )
+    last = last_changes(organization, None)
+    persons = _children_rows(organization)
+    entries = []
+    for pk, version, card_name, kind in contacts:
+        changed = last.get(pk, 0)
+        entries.append(Entry(card_name or f"kontor-contact-{pk}.vcf", etag(pk, version, changed)))
+        if kind == Contact.Kind.COMPANY:
+            for person_id, card_uid in persons.get(pk, ()):
+                name = f"{card_uid or f'kontor-person-{person_id}'}.vcf"
+                entries.append(Entry(name, etag(pk, version, changed, person_id)))
+    return entries
+
+
+def _children_rows(organization: Organization) -> dict[int, list[tuple[int, str]]]:
+    rows = ContactPerson.objects.filter(contact_id__in=_book_contacts(organization).values("id"))
+    grouped: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for person_id, card_uid, contact_id in rows.order_by("id").values_list("id", "card_uid", "contact_id"):
+        grouped[contact_id].append((person_id, card_uid))
     return grouped
 
 
@@ -114,28 +174,30 @@ def render_cards(
 ) -> list[Card]:
     """The cards of `contacts` (live, not archived, of `organization`) and of their persons.
 
-    Three queries for persons, profiles and notes; `whole` reads those of the whole book
-    instead of asking for a list of ids.
+    Four queries for persons, profiles, notes and latest changes; `whole` reads those of the
+    whole book instead of asking for a list of ids.
     """
     ids = None if whole else [c.pk for c in contacts]
     persons = _children(ContactPerson, organization, ids, ("-is_primary", "last_name", "id"))
     profiles = _children(WebProfile, organization, ids, ("kind", "id"))
-    notes_rows = Note.objects.filter(
-        contact__organization=organization,
-        contact__archived=False,
-        contact__deleted_at__isnull=True,
-    ).order_by("-created_at", "-id")
-    if ids is not None:
-        notes_rows = notes_rows.filter(contact_id__in=ids)
+    last = last_changes(organization, ids)
+    if ids is None:
+        notes_rows = Note.objects.filter(contact_id__in=_book_contacts(organization).values("id"))
+    else:
+        notes_rows = Note.objects.filter(contact_id__in=ids)
     notes: dict[int, list[str]] = defaultdict(list)
-    for contact_id, text in notes_rows.values_list("contact_id", "text"):
+    ordered = notes_rows.order_by("-created_at", "-id")
+    for contact_id, text in ordered.values_list("contact_id", "text"):
         notes[contact_id].append(text)
     cards = []
     for contact in contacts:
-        cards.append(contact_card(contact, profiles[contact.pk], notes[contact.pk], version))
+        changed = last.get(contact.pk, 0)
+        tag = etag(contact.pk, contact.version, changed)
+        cards.append(contact_card(contact, profiles[contact.pk], notes[contact.pk], tag, version))
         for person in persons[contact.pk] if contact.is_company else ():
             person.contact = contact
-            cards.append(person_card(person, contact, version))
+            tag = etag(contact.pk, contact.version, changed, person.pk)
+            cards.append(person_card(person, contact, tag, version))
     return cards
 
 
@@ -145,23 +207,29 @@ def all_cards(organization: Organization, version: str = "3.0") -> list[Card]:
 
 
 def cards_named(organization: Organization, names: Iterable[str], version="3.0") -> list[Card]:
-    """The book's cards of these names (multiget), whichever exist."""
+    """The book's cards of these names (multiget), whichever exist. Each lookup is one
+    indexed query (an OR of them makes SQLite read the whole table)."""
     names = set(names)
     contact_ids = {int(m[1]) for n in names if (m := CONTACT_NAME.fullmatch(n))}
     person_ids = {int(m[1]) for n in names if (m := PERSON_NAME.fullmatch(n))}
     stems = {n.removesuffix(".vcf") for n in names}
-    owners = ContactPerson.objects.filter(
-        Q(card_uid__in=stems) | Q(card_uid="", pk__in=person_ids),
-        contact__organization=organization,
-    ).values_list("contact_id", flat=True)
-    contacts = list(
-        _book_contacts(organization)
-        .filter(
-            Q(card_name__in=names) | Q(card_name="", pk__in=contact_ids) | Q(pk__in=list(owners))
+    persons = ContactPerson.objects.filter(contact__organization=organization)
+    contact_ids |= set(persons.filter(card_uid__in=stems).values_list("contact_id", flat=True))
+    if person_ids:
+        contact_ids |= set(
+            persons.filter(pk__in=person_ids, card_uid="").values_list("contact_id", flat=True)
         )
-        .order_by("id")
-    )
+    if chosen := [n for n in names if not is_kontors_name(n)]:
+        # (card_name != '' lets SQLite use the partial index of the names phones chose.)
+        named = Contact.objects.filter(organization=organization, card_name__in=chosen)
+        contact_ids |= set(named.exclude(card_name="").values_list("id", flat=True))
+    contacts = list(_book_contacts(organization).filter(pk__in=contact_ids).order_by("id"))
     return [c for c in render_cards(organization, contacts, version=version) if c.name in names]
+
+
+def is_kontors_name(name: str) -> bool:
+    """Names of cards Kontor made (kontor-…); a phone may not choose one for a new card."""
+    return name.startswith("kontor-")
 
 
 def card_named(organization: Organization, name: str, version: str = "3.0") -> Card | None:
@@ -199,11 +267,14 @@ def changes_since(organization: Organization, since: int, latest: int, version="
         contact_id__isnull=False,
         id__gt=since,
         id__lte=latest,
-    ).values_list("contact_id", "fields")
+    ).values_list("contact_id", "kind", "action", "fields")
     touched: set[int] = set()
+    persons_touched: set[int] = set()
     person_ids: dict[int, set[str]] = defaultdict(set)
-    for contact_id, fields in rows:
+    for contact_id, kind, action, fields in rows:
         touched.add(contact_id)
+        if kind != KIND or action != Action.CHANGED or PERSON_CARD_SOURCES & set(fields or {}):
+            persons_touched.add(contact_id)
         for version_of_persons in (fields or {}).get("persons", []) or []:
             for person in version_of_persons or []:
                 if person.get("card_uid"):
@@ -211,13 +282,20 @@ def changes_since(organization: Organization, since: int, latest: int, version="
     everything = Contact.all_objects.filter(organization=organization, pk__in=list(touched))
     in_book = [c for c in everything if not c.archived and c.deleted_at is None]
     hidden = [c for c in everything if c.archived or c.deleted_at is not None]
-    changed = render_cards(organization, sorted(in_book, key=lambda c: c.pk), version=version)
+    changed = [
+        card
+        for card in render_cards(organization, sorted(in_book, key=lambda c: c.pk), version=version)
+        if card.person is None or card.contact.pk in persons_touched
+    ]
     present = {card.name for card in changed}
     removed = [contact_card_name(c) for c in hidden]
     removed += [f"kontor-contact-{pk}.vcf" for pk in touched - {c.pk for c in everything}]
     hidden_ids = [c.pk for c in hidden]
     for person in ContactPerson.objects.filter(contact_id__in=hidden_ids).only("id", "card_uid"):
         removed.append(f"{person.card_id}.vcf")
+    current = set(
+        ContactPerson.objects.filter(contact_id__in=list(person_ids)).values_list("card_uid", flat=True)
+    )
     for ids in person_ids.values():
-        removed += [f"{uid}.vcf" for uid in ids if f"{uid}.vcf" not in present]
+        removed += [f"{uid}.vcf" for uid in ids if uid not in current]
     return SyncResult(latest, changed, sorted(set(removed) - present))

@@ -7,13 +7,13 @@ much) and read with vobject (`card_reading`); the tests read every card written 
 with vobject.
 
 What a card holds is what `card_reading` reads back: a card fetched and sent back unchanged
-changes nothing. No REV: the card's text, and so its ETag, changes only when what it says does. Lines Kontor has no field for (`card_properties`) are written back as the
+changes nothing. No REV: the card's text changes only when what it says does. Lines Kontor has no field for (`card_properties`) are written back as the
 phone sent them.
 """
 
 from __future__ import annotations
 
-import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -24,7 +24,8 @@ from django_countries import countries
 from contacts_app import phones
 from contacts_app.models import Contact, ContactPerson, Note, WebProfile
 from contacts_app.validators import web_profile_url
-from contacts_app.vcard import escape, fold_line
+from contacts_app.vcard import escape as escape_text
+from contacts_app.vcard import fold_line
 
 VERSIONS = ("3.0", "4.0")
 PRODID = "-//Kontor//CardDAV//EN"
@@ -56,23 +57,15 @@ NUMBERS_PROPERTY = "X-KONTOR-NUMBERS"
 
 @dataclass
 class Card:
-    """One card of an address book: its name there (href), UID, text (vCard 3.0), ETag."""
+    """One card of an address book: its name there (href), UID, text and ETag (the same for
+    every vCard version of it, see books.etag)."""
 
     name: str
     uid: str
     text: str
     contact: Contact
-    person: ContactPerson | None = None
-    etag: str = ""  # the ETag of the card's vCard 3.0 text, whichever version `text` is
-
-    def __post_init__(self) -> None:
-        self.etag = self.etag or etag_of(self.text)
-
-
-def etag_of(text: str) -> str:
-    # The ETag of every version of the card: the same data gives the same tag, whichever
-    # version a client reads, so PROPFIND (which names none) and multiget agree.
-    return '"' + hashlib.blake2b(text.encode(), digest_size=12).hexdigest() + '"'
+    person: ContactPerson | None
+    etag: str
 
 
 def contact_card_name(contact: Contact) -> str:
@@ -92,6 +85,34 @@ def country_names() -> dict[str, str]:
     """Country names in English: the card of a contact is the same whoever asks."""
     with translation.override("en"):
         return {code: str(name) for code, name in countries}
+
+
+# What escape_text() changes; most values have none of it and are taken as they are.
+NEEDS_ESCAPING = re.compile(r"[\\;,\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape(value: str) -> str:
+    return escape_text(value) if NEEDS_ESCAPING.search(value) else value
+
+
+# Reading a number costs phonenumbers 30–60 µs; a book's first sync writes tens of thousands.
+# Kept for the process, as the numbers of a book hardly change between two syncs.
+_TELEPHONES: dict[tuple[str, str, str], tuple[str, str | None]] = {}
+TELEPHONES_KEPT = 200_000
+
+
+def telephone(number: str, country: str, extension: str) -> tuple[str, str | None]:
+    """A number's TEL value for vCard 3.0 (phones.vcard_tel) and its tel: URI (None if it
+    cannot be read)."""
+    key = (number, country, extension)
+    found = _TELEPHONES.get(key)
+    if found is None:
+        uri = phones.tel_uri(number, country, extension)
+        found = (uri.removeprefix("tel:") if uri else escape(number.strip()), uri)
+        if len(_TELEPHONES) >= TELEPHONES_KEPT:
+            _TELEPHONES.clear()
+        _TELEPHONES[key] = found
+    return found
 
 
 def fold(line: str) -> str:
@@ -131,8 +152,7 @@ class CardWriter:
         self.add("EMAIL", address, types if self.is_v4 else ("INTERNET", *types))
 
     def tel(self, number: str, country: object, types: Sequence[str], extension: str = "") -> None:
-        value = phones.vcard_tel(number, country, extension)
-        uri = phones.tel_uri(number, country, extension)
+        value, uri = telephone(number, str(country or ""), extension)
         if self.is_v4 and uri:
             self.lines.append(f"TEL;VALUE=uri{self.type_parameter(types)}:{uri}")
         else:
@@ -254,20 +274,13 @@ def contact_card(
     contact: Contact,
     profiles: Sequence[WebProfile],
     notes: Sequence[Note | str],
+    etag: str,
     version: str = "3.0",
 ) -> Card:
-    """The contact's own card; its ETag is that of its vCard 3.0 text in every version, so
-    that PROPFIND (which names no version) and a report for 4.0 agree."""
-    text = write_contact_card(contact, profiles=profiles, notes=notes)
-    etag = etag_of(text)
-    if version != "3.0":
-        text = write_contact_card(contact, profiles=profiles, notes=notes, version=version)
-    return Card(contact_card_name(contact), contact_card_uid(contact), text, contact, etag=etag)
+    text = write_contact_card(contact, profiles=profiles, notes=notes, version=version)
+    return Card(contact_card_name(contact), contact_card_uid(contact), text, contact, None, etag)
 
 
-def person_card(person: ContactPerson, company: Contact, version: str = "3.0") -> Card:
-    text = write_person_card(person, company)
-    etag = etag_of(text)
-    if version != "3.0":
-        text = write_person_card(person, company, version)
-    return Card(person_card_name(person), person.card_id, text, company, person, etag=etag)
+def person_card(person: ContactPerson, company: Contact, etag: str, version: str = "3.0") -> Card:
+    text = write_person_card(person, company, version)
+    return Card(person_card_name(person), person.card_id, text, company, person, etag)

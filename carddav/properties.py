@@ -5,6 +5,7 @@ so a PROPFIND computes only what it is asked for."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import quote
 
 from django.conf import settings
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from . import xml
-from .books import Book, sync_token
+from .books import Book, Entry, sync_token
 from .cards import CONTENT_TYPE, Card
 from .xml import CALENDARSERVER, CARDDAV, DAV, tag
 
@@ -33,11 +34,14 @@ def home_path() -> str:
 
 
 def book_path(book: Book) -> str:
-    return reverse("carddav:book", kwargs={"slug": book.slug})
+    if book.path is None:
+        book.path = reverse("carddav:book", kwargs={"slug": book.slug})
+    return book.path
 
 
 def card_path(book: Book, name: str) -> str:
-    return reverse("carddav:card", kwargs={"slug": book.slug, "name": name})
+    # As reverse() would write it (slug and name quoted), without its cost per card.
+    return book_path(book) + quote(name, safe="!$&'()*+,;=:@")
 
 
 def _collection(*types: str) -> Callable[[], str]:
@@ -131,16 +135,23 @@ def book_properties(user: User, book: Book, latest: Callable[[], int]) -> Proper
     }
 
 
-def card_properties(book: Book, card: Card) -> Properties:
+def entry_properties(book: Book, entry: Card | Entry) -> Properties:
+    """What a listing of the book tells of each card (no card is written for it)."""
     return {
         tag(DAV, "resourcetype"): lambda: "",
-        tag(DAV, "getetag"): lambda: xml.text(card.etag),
+        tag(DAV, "getetag"): lambda: xml.text(entry.etag),
         tag(DAV, "getcontenttype"): lambda: CONTENT_TYPE,
-        tag(DAV, "getcontentlength"): lambda: str(len(card.text.encode())),
-        tag(DAV, "displayname"): lambda: xml.text(_card_display_name(card)),
         tag(DAV, "current-user-privilege-set"): lambda: _privileges(
             *READ, *(WRITE if book.writable else ())
         ),
+    }
+
+
+def card_properties(book: Book, card: Card) -> Properties:
+    return {
+        **entry_properties(book, card),
+        tag(DAV, "getcontentlength"): lambda: str(len(card.text.encode())),
+        tag(DAV, "displayname"): lambda: xml.text(_card_display_name(card)),
     }
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element  # noqa: S405  (only the type)
 
 from . import properties, xml
-from .books import all_cards, cards_named, changes_since, parse_sync_token, sync_token
+from .books import all_cards, book_entries, cards_named, changes_since, parse_sync_token, sync_token
 from .card_reading import CardUnreadable, read_card
 from .cards import CONTENT_TYPE, Card
 from .xml import CARDDAV, DAV, tag
@@ -60,9 +60,14 @@ def sync_collection(view: AddressBook, root: Element) -> bytes:
     given = (root.findtext(tag(DAV, "sync-token")) or "").strip()
     organization = view.book.organization
     latest = view.latest()
-    if not given:
-        cards = all_cards(organization, version)
-        responses = [_card_response(view, card, names) for card in cards]
+    if not given and ADDRESS_DATA not in names:
+        book = view.book
+        responses = [
+            properties.answer(properties.card_path(book, entry.name), properties.entry_properties(book, entry), "prop", names)
+            for entry in book_entries(organization)
+        ]
+    elif not given:
+        responses = [_card_response(view, card, names) for card in all_cards(organization, version)]
     else:
         since = parse_sync_token(organization, given, latest)
         if since is None:

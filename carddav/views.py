@@ -29,7 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from . import properties, reports, writing, xml
 from .auth import Device, NotAuthenticated, TooManyAttempts, authenticate
-from .books import Book, all_cards, book_for, books_of, card_named, latest_change
+from .books import Book, book_entries, book_for, books_of, card_named, latest_change
 from .cards import CONTENT_TYPE
 from .properties import answer
 from .xml import CARDDAV, DAV, BadXml, tag
@@ -189,9 +189,10 @@ class AddressBook(BookMixin, DavView):
         return properties.book_properties(self.device.user, self.book, self.latest)
 
     def members(self, mode: str, names: list[str]) -> list[str]:
+        book = self.book
         return [
-            answer(properties.card_path(self.book, card.name), properties.card_properties(self.book, card), mode, names)
-            for card in all_cards(self.book.organization)
+            answer(properties.card_path(book, entry.name), properties.entry_properties(book, entry), mode, names)
+            for entry in book_entries(book.organization)
         ]
 
     def report(self, request: HttpRequest) -> HttpResponse:

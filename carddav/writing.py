@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 
 from contacts_app import services
 from contacts_app.forms import ContactForm, ContactPersonForm
-from contacts_app.history import PERSON_FIELDS
+from contacts_app.history import PERSON_FIELDS, contact_state
 from contacts_app.models import Contact, ContactPerson
 from history.models import Source
 from history.services import Via
 
 from .auth import Device
-from .books import Book, card_named, name_is_taken
+from .books import Book, card_named, is_kontors_name, name_is_taken
 from .card_reading import CardUnreadable, read_card
 from .card_values import contact_input, person_input
 from .cards import Card
@@ -92,6 +92,10 @@ def put(book: Book, device: Device, name: str, body: str, if_match: str, if_none
         raise Refused(
             Outcome(409, _("This card is archived or in the trash in Kontor: restore it there."))
         )
+    if existing is None and is_kontors_name(name):
+        raise Refused(
+            Outcome(409, _("Names beginning with “kontor-” are Kontor's own: choose another."))
+        )
     check_preconditions(existing, if_match, if_none_match)
     try:
         card = read_card(body)
@@ -143,6 +147,9 @@ def _update_contact(device: Device, contact: Contact, card) -> None:
     if not form.is_valid():
         raise _refuse_invalid(form_errors(form))
     data = {**form.contact_data(), "card_properties": entered.card_properties}
+    if _is_unchanged(contact, data, form.profile_rows()):
+        _take_note(contact, device, entered.note, "\n\n".join(notes))
+        return  # the card as the phone had it: nothing to save, the ETag stays
     try:
         services.update_contact(
             contact=contact,
@@ -157,6 +164,15 @@ def _update_contact(device: Device, contact: Contact, card) -> None:
     _take_note(contact, device, entered.note, "\n\n".join(notes))
 
 
+def _is_unchanged(contact: Contact, data: dict, profiles: list[dict]) -> bool:
+    """Whether saving `data` and `profiles` would leave the contact as it is."""
+    current = Contact.objects.get(pk=contact.pk)
+    before = contact_state(current)
+    for name, value in data.items():
+        setattr(current, name, value)
+    return contact_state(current, profiles=profiles) == before
+
+
 def _take_note(contact: Contact, device: Device, sent: str | None, shown: str) -> None:
     """A note typed into the card on the phone becomes a note of the contact: the text the
     card has beyond the notes it was given (notes are never deleted from a phone)."""
@@ -169,7 +185,11 @@ def _take_note(contact: Contact, device: Device, sent: str | None, shown: str) -
 
 
 def person_rows(company: Contact) -> list[tuple[ContactPerson, dict]]:
-    return [(p, {f: getattr(p, f) for f in PERSON_FIELDS}) for p in company.persons.all()]
+    """The company's persons as rows to save again, each with the UID its card has."""
+    return [
+        (p, {**{f: getattr(p, f) for f in PERSON_FIELDS}, "card_uid": p.card_id})
+        for p in company.persons.all()
+    ]
 
 
 def _update_person(device: Device, person: ContactPerson, card) -> None:
@@ -179,7 +199,10 @@ def _update_person(device: Device, person: ContactPerson, card) -> None:
     if not form.is_valid():
         raise _refuse_invalid(form_errors(form))
     edited = {**form.cleaned_data, "card_uid": person.card_id, "card_properties": extras}
-    rows = [edited if p.pk == person.pk else row for p, row in person_rows(company)]
+    current = person_rows(company)
+    rows = [edited if p.pk == person.pk else row for p, row in current]
+    if contact_state(company, persons=rows) == contact_state(company, persons=[r for _p, r in current]):
+        return  # nothing changed: the ETag stays
     _save_persons(device, company, rows)
 
 
