@@ -18,12 +18,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.http import Http404
 
 from accounts.models import Membership, Organization, Role, User
-from contacts_app.models import Contact, ContactPerson, Note, WebProfile
 from contacts_app.history import KIND
+from contacts_app.models import Contact, ContactPerson, Note, WebProfile
 from history.models import Action, Change
 
 from .cards import Card, contact_card, contact_card_name, person_card
@@ -146,7 +146,9 @@ class Entry:
 def book_entries(organization: Organization) -> list[Entry]:
     """Every card of the book with its ETag, read without writing a card (three queries)."""
     contacts = list(
-        _book_contacts(organization).order_by("id").values_list("id", "version", "card_name", "kind")
+        _book_contacts(organization)
+        .order_by("id")
+        .values_list("id", "version", "card_name", "kind")
     )
     last = last_changes(organization, None)
     persons = _children_rows(organization)
@@ -164,7 +166,9 @@ def book_entries(organization: Organization) -> list[Entry]:
 def _children_rows(organization: Organization) -> dict[int, list[tuple[int, str]]]:
     rows = ContactPerson.objects.filter(contact_id__in=_book_contacts(organization).values("id"))
     grouped: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for person_id, card_uid, contact_id in rows.order_by("id").values_list("id", "card_uid", "contact_id"):
+    for person_id, card_uid, contact_id in rows.order_by("id").values_list(
+        "id", "card_uid", "contact_id"
+    ):
         grouped[contact_id].append((person_id, card_uid))
     return grouped
 
@@ -294,7 +298,9 @@ def changes_since(organization: Organization, since: int, latest: int, version="
     for person in ContactPerson.objects.filter(contact_id__in=hidden_ids).only("id", "card_uid"):
         removed.append(f"{person.card_id}.vcf")
     current = set(
-        ContactPerson.objects.filter(contact_id__in=list(person_ids)).values_list("card_uid", flat=True)
+        ContactPerson.objects.filter(contact_id__in=list(person_ids)).values_list(
+            "card_uid", flat=True
+        )
     )
     for ids in person_ids.values():
         removed += [f"{uid}.vcf" for uid in ids if uid not in current]

@@ -160,7 +160,9 @@ def read_card(text: str) -> ReadCard:
     for raw in logical_lines(text):
         match = NAME.match(raw)
         if match is None:
-            raise CardUnreadable(_("This vCard has a line without a name: %(line)s") % {"line": raw[:40]})
+            raise CardUnreadable(
+                _("This vCard has a line without a name: %(line)s") % {"line": raw[:40]}
+            )
         try:
             content = textLineToContentLine(raw)
         except VObjectError as error:

@@ -105,7 +105,9 @@ def contact_input(card: ReadCard, contact: Contact | None) -> ContactInput:
     also_taken = {"UID", "FN", "N", "NOTE"}
     if kind == Contact.Kind.COMPANY:
         also_taken.add("ORG")
-        data["company_name"] = card.organization or (card.first("FN").text if card.first("FN") else "")
+        data["company_name"] = card.organization or (
+            card.first("FN").text if card.first("FN") else ""
+        )
     else:
         family, given, _additional, prefix, _suffix = card.name_parts()
         if not (family or given) and card.first("FN"):
@@ -170,7 +172,9 @@ def _take_addresses(card: ReadCard, data: dict[str, Any]) -> list[str]:
         if prefix == "shipping":
             data["has_shipping_address"] = True
         if box or region:
-            kept.append(f"{ADDRESS_PARTS_PROPERTY};TYPE={prefix.upper()}:{escape(box)};{escape(region)}")
+            kept.append(
+                f"{ADDRESS_PARTS_PROPERTY};TYPE={prefix.upper()}:{escape(box)};{escape(region)}"
+            )
     return kept
 
 

@@ -7,8 +7,8 @@ much) and read with vobject (`card_reading`); the tests read every card written 
 with vobject.
 
 What a card holds is what `card_reading` reads back: a card fetched and sent back unchanged
-changes nothing. No REV: the card's text changes only when what it says does. Lines Kontor has no field for (`card_properties`) are written back as the
-phone sent them.
+changes nothing. No REV: the card's text changes only when what it says does. Lines Kontor
+has no field for (`card_properties`) are written back as the phone sent them.
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ class CardWriter:
     def name(self, last: str, first: str, prefix: str = "") -> None:
         self.add("N", ";".join(escape(p) for p in (last, first, "", prefix, "")), raw=True)
 
-    def extra(self, properties: str) -> None:
+    def further(self, properties: str) -> None:
         self.lines += [line for line in properties.split("\r\n") if line]
 
     def text(self) -> str:
@@ -223,12 +223,15 @@ def write_contact_card(
         card.add("NOTE", "\n\n".join(texts))
     numbers = [
         f"{role} {number}"
-        for role, number in (("customer", contact.customer_number), ("supplier", contact.supplier_number))
+        for role, number in (
+            ("customer", contact.customer_number),
+            ("supplier", contact.supplier_number),
+        )
         if number
     ]
     if numbers:
         card.add(NUMBERS_PROPERTY, ", ".join(numbers))
-    card.extra(extras)
+    card.further(extras)
     return card.text()
 
 
@@ -266,7 +269,7 @@ def write_person_card(person: ContactPerson, company: Contact, version: str = "3
         card.tel(person.phone, country, ("WORK", "VOICE"), person.phone_extension)
     if person.mobile:
         card.tel(person.mobile, country, ("CELL",))
-    card.extra(person.card_properties)
+    card.further(person.card_properties)
     return card.text()
 
 

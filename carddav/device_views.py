@@ -44,7 +44,10 @@ class DeviceList(LoginRequiredMixin, TemplateView):
     template_name = "carddav/device_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), **page_context(self.request, AppPasswordForm())}
+        return {
+            **super().get_context_data(**kwargs),
+            **page_context(self.request, AppPasswordForm()),
+        }
 
 
 class DeviceCreate(LoginRequiredMixin, FormView):

@@ -100,7 +100,9 @@ def home_properties(user: User) -> Properties:
 
 def _reports(*names: tuple[str, str]) -> str:
     return "".join(
-        xml.element(tag(DAV, "supported-report"), xml.element(tag(DAV, "report"), xml.element(tag(ns, n))))
+        xml.element(
+            tag(DAV, "supported-report"), xml.element(tag(DAV, "report"), xml.element(tag(ns, n)))
+        )
         for ns, n in names
     )
 
@@ -119,7 +121,9 @@ def book_properties(user: User, book: Book, latest: Callable[[], int]) -> Proper
             *READ, *(WRITE if writable else ())
         ),
         tag(DAV, "supported-report-set"): lambda: _reports(
-            (CARDDAV, "addressbook-multiget"), (CARDDAV, "addressbook-query"), (DAV, "sync-collection")
+            (CARDDAV, "addressbook-multiget"),
+            (CARDDAV, "addressbook-query"),
+            (DAV, "sync-collection"),
         ),
         tag(CARDDAV, "supported-address-data"): lambda: "".join(
             xml.element(

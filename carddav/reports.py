@@ -63,7 +63,12 @@ def sync_collection(view: AddressBook, root: Element) -> bytes:
     if not given and ADDRESS_DATA not in names:
         book = view.book
         responses = [
-            properties.answer(properties.card_path(book, entry.name), properties.entry_properties(book, entry), "prop", names)
+            properties.answer(
+                properties.card_path(book, entry.name),
+                properties.entry_properties(book, entry),
+                "prop",
+                names,
+            )
             for entry in book_entries(organization)
         ]
     elif not given:

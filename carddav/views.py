@@ -96,7 +96,9 @@ class DavView(View):
         except Http404:
             return text_response(404, _("There is no such address book or card."))
         except BadXml as bad:
-            return text_response(400, _("The request's XML cannot be read: %(error)s") % {"error": bad})
+            return text_response(
+                400, _("The request's XML cannot be read: %(error)s") % {"error": bad}
+            )
 
     def resolve(self, **kwargs: Any) -> None:
         """Find the resource the URL names (raise Http404 when the user has none such)."""
@@ -152,7 +154,9 @@ class AddressBookHome(DavView):
         return [
             answer(
                 properties.book_path(book),
-                properties.book_properties(user, book, lambda book=book: latest_change(book.organization)),
+                properties.book_properties(
+                    user, book, lambda book=book: latest_change(book.organization)
+                ),
                 mode,
                 names,
             )
@@ -191,7 +195,12 @@ class AddressBook(BookMixin, DavView):
     def members(self, mode: str, names: list[str]) -> list[str]:
         book = self.book
         return [
-            answer(properties.card_path(book, entry.name), properties.entry_properties(book, entry), mode, names)
+            answer(
+                properties.card_path(book, entry.name),
+                properties.entry_properties(book, entry),
+                mode,
+                names,
+            )
             for entry in book_entries(book.organization)
         ]
 
@@ -201,7 +210,9 @@ class AddressBook(BookMixin, DavView):
             return text_response(400, _("A REPORT needs a body."))
         report = reports.REPORTS.get(root.tag)
         if report is None:
-            return error_response(403, tag(DAV, "supported-report"), _("Kontor has no such report."))
+            return error_response(
+                403, tag(DAV, "supported-report"), _("Kontor has no such report.")
+            )
         try:
             return multistatus(report(self, root))
         except reports.InvalidSyncToken:
@@ -264,12 +275,15 @@ class CardResource(BookMixin, DavView):
         if len(request.body) > settings.CARDDAV_CARD_MAX_BYTES:
             return text_response(
                 413,
-                _("A card may have at most %(size)s KiB.") % {"size": settings.CARDDAV_CARD_MAX_BYTES // 1024},
+                _("A card may have at most %(size)s KiB.")
+                % {"size": settings.CARDDAV_CARD_MAX_BYTES // 1024},
             )
         try:
             body = request.body.decode("utf-8")
         except UnicodeDecodeError:
-            return error_response(400, tag(CARDDAV, "valid-address-data"), _("A card must be written in UTF-8."))
+            return error_response(
+                400, tag(CARDDAV, "valid-address-data"), _("A card must be written in UTF-8.")
+            )
         try:
             status = writing.put(
                 self.book,
@@ -288,7 +302,9 @@ class CardResource(BookMixin, DavView):
         if refused:
             return refused
         try:
-            status = writing.delete(self.book, self.device, self.name, request.META.get("HTTP_IF_MATCH", ""))
+            status = writing.delete(
+                self.book, self.device, self.name, request.META.get("HTTP_IF_MATCH", "")
+            )
         except writing.Refused as refused_write:
             return self.refusal(refused_write.outcome)
         return HttpResponse(status=status)

@@ -201,7 +201,9 @@ def _update_person(device: Device, person: ContactPerson, card) -> None:
     edited = {**form.cleaned_data, "card_uid": person.card_id, "card_properties": extras}
     current = person_rows(company)
     rows = [edited if p.pk == person.pk else row for p, row in current]
-    if contact_state(company, persons=rows) == contact_state(company, persons=[r for _p, r in current]):
+    if contact_state(company, persons=rows) == contact_state(
+        company, persons=[r for _p, r in current]
+    ):
         return  # nothing changed: the ETag stays
     _save_persons(device, company, rows)
 

@@ -105,7 +105,9 @@ def multistatus(responses: Iterable[str], after: str = "") -> bytes:
 
 def error(condition: str, message: str = "") -> bytes:
     """A `DAV:error` body naming the precondition that failed, and why in words."""
-    content = element(condition) + (element(tag(KONTOR, "message"), escape(message)) if message else "")
+    content = element(condition) + (
+        element(tag(KONTOR, "message"), escape(message)) if message else ""
+    )
     return (
         f'<?xml version="1.0" encoding="utf-8"?>\n'
         f"<d:error {NAMESPACE_DECLARATIONS}>{content}</d:error>"

@@ -217,7 +217,13 @@ def _apply(contact: Contact, data: dict[str, Any]) -> None:
 
 # What tells that a person saved anew is one the contact had: its card's UID when the row
 # carries it (CardDAV, a restored version), else the same name, else the same address or number.
-PERSON_IDENTITIES = (("card_uid",), ("first_name", "last_name"), ("email",), ("phone",), ("mobile",))
+PERSON_IDENTITIES = (
+    ("card_uid",),
+    ("first_name", "last_name"),
+    ("email",),
+    ("phone",),
+    ("mobile",),
+)
 # What a person's row carries over from the person it is found to be, unless it gives it.
 PERSON_CARRIED = ("card_uid", "card_properties")
 

@@ -277,7 +277,11 @@ def test_the_carddav_redirect_only_redirects(alice_client):
 
 def test_the_audit_knows_every_carddav_resource():
     names = {name for name, _route, _pattern in walk(get_resolver()) if name.startswith("carddav:")}
-    views = {n for n in names if n not in {"carddav:devices", "carddav:device_create", "carddav:device_revoke"}}
+    views = {
+        n
+        for n in names
+        if n not in {"carddav:devices", "carddav:device_create", "carddav:device_revoke"}
+    }
     assert views == DAV_URLS
 
 

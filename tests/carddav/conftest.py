@@ -77,17 +77,69 @@ def charlie_dav(charlie) -> DavClient:
     return dav_client_for(charlie, "Charlie's phone")
 
 
-def make_company(organization: Organization, name: str = "Müller Maschinenbau GmbH", *, persons=(), profiles=(), **fields: Any) -> Contact:
+def make_company(
+    organization: Organization,
+    name: str = "Müller Maschinenbau GmbH",
+    *,
+    persons=(),
+    profiles=(),
+    **fields: Any,
+) -> Contact:
     data = {"kind": Contact.Kind.COMPANY, "company_name": name, **fields}
     return services.create_contact(
-        organization=organization, data=data, by=None, persons=list(persons), profiles=list(profiles)
+        organization=organization,
+        data=data,
+        by=None,
+        persons=list(persons),
+        profiles=list(profiles),
     )
 
 
-def make_person(organization: Organization, first: str = "Erika", last: str = "Mustermann", **fields: Any) -> Contact:
+def make_person(
+    organization: Organization, first: str = "Erika", last: str = "Mustermann", **fields: Any
+) -> Contact:
     data = {"kind": Contact.Kind.PERSON, "first_name": first, "last_name": last, **fields}
     return services.create_contact(organization=organization, data=data, by=None)
 
 
 def vcard(*lines: str, version: str = "3.0") -> str:
     return "\r\n".join(["BEGIN:VCARD", f"VERSION:{version}", *lines, "END:VCARD"]) + "\r\n"
+
+
+@pytest.fixture
+def company(acme):
+    return make_company(
+        acme,
+        phone_business="089 123456",
+        phone_fax="089 123457",
+        email_business="info@mueller-maschinen.de",
+        email_private="chef@mueller.test",
+        billing_street="Hauptstraße 5",
+        billing_city="München",
+        billing_postal_code="80331",
+        persons=[
+            {
+                "first_name": "Jana",
+                "last_name": "Schröder",
+                "title": "Dr.",
+                "position": "Einkauf",
+                "email": "j.schroeder@mueller-maschinen.de",
+                "phone": "089 123456",
+                "phone_extension": "12",
+                "mobile": "0171 2345678",
+                "is_primary": True,
+            }
+        ],
+        profiles=[
+            {"kind": "website", "value": "https://mueller-maschinen.de"},
+            {"kind": "messenger", "value": "signal:jana"},
+        ],
+    )
+
+
+def card_href(contact) -> str:
+    return f"{BOOK}kontor-contact-{contact.pk}.vcf"
+
+
+def person_href(company) -> str:
+    return f"{BOOK}{company.persons.get().card_id}.vcf"

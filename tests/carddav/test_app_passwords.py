@@ -128,7 +128,9 @@ def test_a_revoked_app_password_stops_working_at_once(alice_client, alice):
 def test_nobody_revokes_another_persons_app_password(bob_client, charlie_client, alice):
     device, _password = issue(alice)
     assert bob_client.post(reverse("carddav:device_revoke", args=[device.pk])).status_code == 404
-    assert charlie_client.post(reverse("carddav:device_revoke", args=[device.pk])).status_code == 404
+    assert (
+        charlie_client.post(reverse("carddav:device_revoke", args=[device.pk])).status_code == 404
+    )
     assert AppPassword.objects.filter(pk=device.pk).exists()
 
 

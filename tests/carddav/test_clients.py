@@ -87,14 +87,24 @@ IOS_NEW_CARD = (
 
 
 def test_an_iphone_discovers_syncs_and_adds_a_contact(alice_dav, acme):
-    company = make_company(acme, "Nordlicht GmbH", phone_business="0431 123456", persons=[{"last_name": "Berg"}])
+    company = make_company(
+        acme, "Nordlicht GmbH", phone_business="0431 123456", persons=[{"last_name": "Berg"}]
+    )
     make_person(acme, "Erika", "Mustermann")
 
     assert alice_dav.dav("PROPFIND", "/.well-known/carddav", depth="0").status_code == 301
-    root = responses(alice_dav.propfind("/dav/", b'<A:propfind xmlns:A="DAV:"><A:prop><A:current-user-principal/></A:prop></A:propfind>', depth="0"))
+    root = responses(
+        alice_dav.propfind(
+            "/dav/",
+            b'<A:propfind xmlns:A="DAV:"><A:prop><A:current-user-principal/></A:prop></A:propfind>',
+            depth="0",
+        )
+    )
     principal_url = found(root["/dav/"], "d:current-user-principal/d:href").text
 
-    principal = responses(alice_dav.propfind(principal_url, IOS_PRINCIPAL, depth="0"))[principal_url]
+    principal = responses(alice_dav.propfind(principal_url, IOS_PRINCIPAL, depth="0"))[
+        principal_url
+    ]
     home_url = found(principal, "card:addressbook-home-set/d:href").text
     assert found(principal, "cs:email-address-set/cs:email-address").text == "alice@acme.test"
 
@@ -112,7 +122,11 @@ def test_an_iphone_discovers_syncs_and_adds_a_contact(alice_dav, acme):
     hrefs = list(responses(listing))
     assert len(hrefs) == 3
     token = parse(listing).findtext("{DAV:}sync-token")
-    cards = cards_of(alice_dav.report(BOOK, IOS_MULTIGET.format(hrefs="".join(f"<A:href>{h}</A:href>" for h in hrefs))))
+    cards = cards_of(
+        alice_dav.report(
+            BOOK, IOS_MULTIGET.format(hrefs="".join(f"<A:href>{h}</A:href>" for h in hrefs))
+        )
+    )
     assert len(cards) == 3
     assert any("X-ABShowAs:COMPANY" in c and "ORG:Nordlicht GmbH" in c for c in cards.values())
 
@@ -122,21 +136,55 @@ def test_an_iphone_discovers_syncs_and_adds_a_contact(alice_dav, acme):
     assert lena.phone_other == "+49 171 5550123"
     assert lena.email_business == "lena@krueger-bau.test"
 
-    new_ctag = found(responses(alice_dav.propfind(BOOK, IOS_BOOK, depth="0"))[BOOK], "cs:getctag").text
+    new_ctag = found(
+        responses(alice_dav.propfind(BOOK, IOS_BOOK, depth="0"))[BOOK], "cs:getctag"
+    ).text
     assert new_ctag != ctag
     changed = responses(alice_dav.report(BOOK, IOS_SYNC.format(token=token)))
     assert set(changed) == {new_href}
-    card = unfold(cards_of(alice_dav.report(BOOK, IOS_MULTIGET.format(hrefs=f"<A:href>{new_href}</A:href>")))[new_href])
+    card = unfold(
+        cards_of(alice_dav.report(BOOK, IOS_MULTIGET.format(hrefs=f"<A:href>{new_href}</A:href>")))[
+            new_href
+        ]
+    )
     assert "BDAY;VALUE=date:1985-04-12" in card and "ORG:Krüger Bau;" in card
     assert "UID:2F1C3A5E-8B1D-4C1F-9E55-0A5B3E6D7C11" in card
     assert company.pk
 
 
-DAVX5_ROOT = b"""<?xml version='1.0' encoding='UTF-8' ?><propfind xmlns="DAV:" xmlns:CARD="urn:ietf:params:xml:ns:carddav"><prop><resourcetype /><current-user-principal /><CARD:addressbook-home-set /></prop></propfind>"""
-DAVX5_HOME = b"""<?xml version='1.0' encoding='UTF-8' ?><propfind xmlns="DAV:" xmlns:CARD="urn:ietf:params:xml:ns:carddav" xmlns:CS="http://calendarserver.org/ns/"><prop><resourcetype /><displayname /><owner /><current-user-privilege-set /><CARD:addressbook-description /><CS:source /></prop></propfind>"""
-DAVX5_CAPABILITIES = b"""<?xml version='1.0' encoding='UTF-8' ?><propfind xmlns="DAV:" xmlns:CARD="urn:ietf:params:xml:ns:carddav" xmlns:CS="http://calendarserver.org/ns/"><prop><CARD:max-resource-size /><CARD:supported-address-data /><supported-report-set /><CS:getctag /><sync-token /></prop></propfind>"""
-DAVX5_SYNC = """<?xml version='1.0' encoding='UTF-8' ?><sync-collection xmlns="DAV:"><sync-token>{token}</sync-token><sync-level>1</sync-level><prop><getetag /></prop></sync-collection>"""
-DAVX5_MULTIGET = """<?xml version='1.0' encoding='UTF-8' ?><CARD:addressbook-multiget xmlns="DAV:" xmlns:CARD="urn:ietf:params:xml:ns:carddav"><prop><getcontenttype /><getetag /><CARD:address-data content-type="text/vcard" version="4.0" /></prop>{hrefs}</CARD:addressbook-multiget>"""
+DAVX5_ROOT = (
+    b"<?xml version='1.0' encoding='UTF-8' ?>"
+    b'<propfind xmlns="DAV:" xmlns:CARD="urn:ietf:params:xml:ns:carddav"><prop>'
+    b"<resourcetype /><current-user-principal /><CARD:addressbook-home-set /></prop>"
+    b"</propfind>"
+)
+DAVX5_HOME = (
+    b"<?xml version='1.0' encoding='UTF-8' ?>"
+    b'<propfind xmlns="DAV:" xmlns:CARD="urn:ietf:params:xml:ns:carddav"'
+    b' xmlns:CS="http://calendarserver.org/ns/">'
+    b"<prop><resourcetype /><displayname /><owner /><current-user-privilege-set />"
+    b"<CARD:addressbook-description /><CS:source /></prop></propfind>"
+)
+DAVX5_CAPABILITIES = (
+    b"<?xml version='1.0' encoding='UTF-8' ?>"
+    b'<propfind xmlns="DAV:" xmlns:CARD="urn:ietf:params:xml:ns:carddav"'
+    b' xmlns:CS="http://calendarserver.org/ns/">'
+    b"<prop><CARD:max-resource-size /><CARD:supported-address-data />"
+    b"<supported-report-set /><CS:getctag /><sync-token /></prop></propfind>"
+)
+DAVX5_SYNC = (
+    "<?xml version='1.0' encoding='UTF-8' ?>"
+    '<sync-collection xmlns="DAV:">'
+    "<sync-token>{token}</sync-token><sync-level>1</sync-level><prop><getetag />"
+    "</prop></sync-collection>"
+)
+DAVX5_MULTIGET = (
+    "<?xml version='1.0' encoding='UTF-8' ?>"
+    '<CARD:addressbook-multiget xmlns="DAV:" xmlns:CARD="urn:ietf:params:xml:ns:carddav">'
+    "<prop><getcontenttype /><getetag />"
+    '<CARD:address-data content-type="text/vcard" version="4.0" />'
+    "</prop>{hrefs}</CARD:addressbook-multiget>"
+)
 DAVX5_CARD = (
     "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:urn:uuid:6c0a0c1e-52f4-4a6c-8bd7-1f0d3c2b9e10\r\n"
     "PRODID:DAVx5/4.4 ez-vcard/0.12.1\r\nFN:Tom Weber\r\nN:Weber;Tom;;;\r\n"
@@ -167,28 +215,53 @@ def test_davx5_discovers_syncs_by_collection_sync_and_writes(bob_dav, acme):
     first = bob_dav.report(BOOK, DAVX5_SYNC.format(token=""))
     hrefs = list(responses(first))
     token = parse(first).findtext("{DAV:}sync-token")
-    answer = bob_dav.report(BOOK, DAVX5_MULTIGET.format(hrefs="".join(f"<href>{h}</href>" for h in hrefs)))
+    answer = bob_dav.report(
+        BOOK, DAVX5_MULTIGET.format(hrefs="".join(f"<href>{h}</href>" for h in hrefs))
+    )
     cards = cards_of(answer)
     assert all(c.startswith("BEGIN:VCARD\r\nVERSION:4.0\r\n") for c in cards.values())
     etags = {h: found(r, "d:getetag").text for h, r in responses(answer).items()}
 
     new_href = f"{BOOK}6c0a0c1e-52f4-4a6c-8bd7-1f0d3c2b9e10.vcf"
-    put = bob_dav.put_card(new_href, DAVX5_CARD, if_none_match="*", content_type="text/vcard;version=4.0")
+    put = bob_dav.put_card(
+        new_href, DAVX5_CARD, if_none_match="*", content_type="text/vcard;version=4.0"
+    )
     assert put.status_code == 201
-    assert Contact.objects.filter(last_name="Weber", phone_mobile="+49 160 1234567", email_private="tom@weber.test").exists()
+    assert Contact.objects.filter(
+        last_name="Weber", phone_mobile="+49 160 1234567", email_private="tom@weber.test"
+    ).exists()
 
     erika_href = f"{BOOK}kontor-contact-{erika.pk}.vcf"
-    edited = re.sub(r"FN:[^\r]*", "FN:Erika Musterfrau", cards[erika_href]).replace("N:Mustermann;", "N:Musterfrau;")
-    assert bob_dav.put_card(erika_href, edited, if_match=etags[erika_href], content_type="text/vcard;version=4.0").status_code == 204
+    edited = re.sub(r"FN:[^\r]*", "FN:Erika Musterfrau", cards[erika_href]).replace(
+        "N:Mustermann;", "N:Musterfrau;"
+    )
+    assert (
+        bob_dav.put_card(
+            erika_href, edited, if_match=etags[erika_href], content_type="text/vcard;version=4.0"
+        ).status_code
+        == 204
+    )
     erika.refresh_from_db()
     assert erika.last_name == "Musterfrau"
-    stale = bob_dav.put_card(erika_href, cards[erika_href], if_match=etags[erika_href], content_type="text/vcard;version=4.0")
+    stale = bob_dav.put_card(
+        erika_href,
+        cards[erika_href],
+        if_match=etags[erika_href],
+        content_type="text/vcard;version=4.0",
+    )
     assert stale.status_code == 412
     erika.refresh_from_db()
     assert erika.last_name == "Musterfrau"
 
-    current = responses(bob_dav.report(BOOK, DAVX5_MULTIGET.format(hrefs=f"<href>{erika_href}</href>")))
-    assert bob_dav.dav("DELETE", erika_href, if_match=found(current[erika_href], "d:getetag").text).status_code == 204
+    current = responses(
+        bob_dav.report(BOOK, DAVX5_MULTIGET.format(hrefs=f"<href>{erika_href}</href>"))
+    )
+    assert (
+        bob_dav.dav(
+            "DELETE", erika_href, if_match=found(current[erika_href], "d:getetag").text
+        ).status_code
+        == 204
+    )
 
     changes = responses(bob_dav.report(BOOK, DAVX5_SYNC.format(token=token)))
     assert set(changes) == {new_href, erika_href}

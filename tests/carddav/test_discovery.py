@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 PRINCIPAL_PROPS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <A:propfind xmlns:A="DAV:"><A:prop><A:current-user-principal/><A:principal-URL/>
-<B:addressbook-home-set xmlns:B="urn:ietf:params:xml:ns:carddav"/><A:displayname/></A:prop></A:propfind>"""
+<B:addressbook-home-set xmlns:B="urn:ietf:params:xml:ns:carddav"/><A:displayname/>
+</A:prop></A:propfind>"""
 
 
 def test_the_well_known_address_redirects_to_the_service():
@@ -43,7 +44,8 @@ def test_the_service_names_the_current_users_principal_and_home(alice_dav):
 
 def test_the_home_set_has_one_book_per_organization_named_after_it(alice_dav, alice, globex):
     Membership.objects.create(user=alice, organization=globex, role=Role.VIEWER)
-    body = b"""<A:propfind xmlns:A="DAV:"><A:prop><A:resourcetype/><A:displayname/></A:prop></A:propfind>"""
+    body = b"""<A:propfind xmlns:A="DAV:">
+    <A:prop><A:resourcetype/><A:displayname/></A:prop></A:propfind>"""
 
     books = responses(alice_dav.propfind("/dav/books/", body, depth="1"))
 
@@ -68,9 +70,13 @@ def test_a_book_says_what_it_offers(alice_dav):
 
 
 def test_allprop_and_propname_are_answered(alice_dav):
-    allprop = responses(alice_dav.propfind(BOOK, b'<propfind xmlns="DAV:"><allprop/></propfind>', depth="0"))
+    allprop = responses(
+        alice_dav.propfind(BOOK, b'<propfind xmlns="DAV:"><allprop/></propfind>', depth="0")
+    )
     assert found(allprop[BOOK], "d:displayname").text == "Acme GmbH"
-    names = responses(alice_dav.propfind(BOOK, b'<propfind xmlns="DAV:"><propname/></propfind>', depth="0"))
+    names = responses(
+        alice_dav.propfind(BOOK, b'<propfind xmlns="DAV:"><propname/></propfind>', depth="0")
+    )
     assert found(names[BOOK], "cs:getctag") is not None
     assert not (found(names[BOOK], "cs:getctag").text or "")
     assert NS  # the namespaces used above

@@ -7,13 +7,14 @@ import vobject
 
 from contacts_app import services
 
-from .conftest import BOOK, make_company, make_person
+from .conftest import BOOK, card_href, make_company, make_person, person_href
 from .xmltools import cards_of, found, missing, parse, responses, status, unfold
 
 pytestmark = pytest.mark.django_db
 
 PROPS = b"""<?xml version="1.0" encoding="utf-8"?>
-<d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/" xmlns:c="urn:ietf:params:xml:ns:carddav">
+<d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/"
+ xmlns:c="urn:ietf:params:xml:ns:carddav">
 <d:prop><d:getetag/><cs:getctag/><d:sync-token/><d:getcontenttype/><c:supported-address-data/>
 <d:current-user-privilege-set/><d:resourcetype/><d:quota-used-bytes/></d:prop></d:propfind>"""
 
@@ -35,42 +36,6 @@ def sync(token: str = "") -> str:
     )
 
 
-@pytest.fixture
-def company(acme):
-    return make_company(
-        acme,
-        phone_business="089 123456",
-        phone_fax="089 123457",
-        email_business="info@mueller-maschinen.de",
-        email_private="chef@mueller.test",
-        billing_street="Hauptstraße 5",
-        billing_city="München",
-        billing_postal_code="80331",
-        persons=[
-            {
-                "first_name": "Jana",
-                "last_name": "Schröder",
-                "title": "Dr.",
-                "position": "Einkauf",
-                "email": "j.schroeder@mueller-maschinen.de",
-                "phone": "089 123456",
-                "phone_extension": "12",
-                "mobile": "0171 2345678",
-                "is_primary": True,
-            }
-        ],
-        profiles=[{"kind": "website", "value": "https://mueller-maschinen.de"}, {"kind": "messenger", "value": "signal:jana"}],
-    )
-
-
-def card_href(contact) -> str:
-    return f"{BOOK}kontor-contact-{contact.pk}.vcf"
-
-
-def person_href(company) -> str:
-    return f"{BOOK}{company.persons.get().card_id}.vcf"
-
-
 def test_propfind_depth_0_answers_the_books_properties(alice_dav, company):
     book = responses(alice_dav.propfind(BOOK, PROPS, depth="0"))
     assert set(book) == {BOOK}
@@ -86,7 +51,12 @@ def test_propfind_depth_0_answers_the_books_properties(alice_dav, company):
 def test_propfind_depth_1_lists_every_card_with_its_etag(alice_dav, company, acme):
     make_person(acme)
     cards = responses(alice_dav.propfind(BOOK, PROPS, depth="1"))
-    assert set(cards) == {BOOK, card_href(company), person_href(company), f"{BOOK}kontor-contact-{company.pk + 1}.vcf"}
+    assert set(cards) == {
+        BOOK,
+        card_href(company),
+        person_href(company),
+        f"{BOOK}kontor-contact-{company.pk + 1}.vcf",
+    }
     card = cards[card_href(company)]
     assert found(card, "d:getetag").text.startswith('"')
     assert found(card, "d:getcontenttype").text == "text/vcard; charset=utf-8"
@@ -98,12 +68,19 @@ def test_get_answers_the_card_with_its_etag_and_304_when_unchanged(alice_dav, co
     assert response["Content-Type"] == "text/vcard; charset=utf-8"
     etag = response["ETag"]
     assert alice_dav.get(card_href(company), HTTP_IF_NONE_MATCH=etag).status_code == 304
-    services.update_contact(contact=company, data={"phone_business": "089 999999"}, expected_version=company.version, by=None)
+    services.update_contact(
+        contact=company,
+        data={"phone_business": "089 999999"},
+        expected_version=company.version,
+        by=None,
+    )
     changed = alice_dav.get(card_href(company), HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
 
 
-def test_a_company_card_is_a_company_with_typed_e164_numbers_addresses_and_profiles(alice_dav, company):
+def test_a_company_card_is_a_company_with_typed_e164_numbers_addresses_and_profiles(
+    alice_dav, company
+):
     lines = unfold(alice_dav.get(card_href(company)).content.decode())
     assert "VERSION:3.0" in lines
     assert "FN:Müller Maschinenbau GmbH" in lines
@@ -143,11 +120,17 @@ def test_a_persons_card_has_the_name_in_parts_and_the_notes(alice_dav, acme):
 
 def test_every_card_written_is_read_back_by_vobject(alice_dav, company, acme):
     make_person(acme, "Zeilen\u2028Umbruch", "Semi;Colon, Komma")
-    for href, card in cards_of(alice_dav.report(BOOK, multiget(*[h for h in responses(alice_dav.propfind(BOOK)) if h != BOOK]))).items():
+    for href, card in cards_of(
+        alice_dav.report(
+            BOOK, multiget(*[h for h in responses(alice_dav.propfind(BOOK)) if h != BOOK])
+        )
+    ).items():
         parsed = vobject.readOne(card)
         assert parsed.fn.value, href
     for version in ("4.0",):
-        for card in cards_of(alice_dav.report(BOOK, multiget(card_href(company), version=version))).values():
+        for card in cards_of(
+            alice_dav.report(BOOK, multiget(card_href(company), version=version))
+        ).values():
             assert vobject.readOne(card).version.value == version
 
 
@@ -162,7 +145,11 @@ def test_version_4_is_written_on_request(alice_dav, company):
 
 def test_multiget_answers_the_cards_asked_for_and_404_for_the_others(alice_dav, company, acme):
     other = make_person(acme)
-    answer = responses(alice_dav.report(BOOK, multiget(card_href(company), person_href(company), f"{BOOK}gone.vcf")))
+    answer = responses(
+        alice_dav.report(
+            BOOK, multiget(card_href(company), person_href(company), f"{BOOK}gone.vcf")
+        )
+    )
     assert found(answer[card_href(company)], "card:address-data").text.startswith("BEGIN:VCARD")
     assert found(answer[person_href(company)], "d:getetag") is not None
     assert "404" in status(answer[f"{BOOK}gone.vcf"])
@@ -176,7 +163,12 @@ def test_sync_collection_first_gives_everything_then_only_what_changed(alice_dav
     token = first.findtext("{DAV:}sync-token")
     assert len(first.findall("{DAV:}response")) == 4
 
-    services.update_contact(contact=erika, data={"email_private": "erika@neu.test"}, expected_version=erika.version, by=None)
+    services.update_contact(
+        contact=erika,
+        data={"email_private": "erika@neu.test"},
+        expected_version=erika.version,
+        by=None,
+    )
     services.trash_contact(contact=otto, by=None)
     second = alice_dav.report(BOOK, sync(token))
 
@@ -191,7 +183,9 @@ def test_sync_collection_first_gives_everything_then_only_what_changed(alice_dav
 def test_archived_contacts_and_removed_contact_persons_leave_the_book(alice_dav, company, acme):
     token = parse(alice_dav.report(BOOK, sync())).findtext("{DAV:}sync-token")
     jana = person_href(company)
-    services.update_contact(contact=company, data={}, persons=[], expected_version=company.version, by=None)
+    services.update_contact(
+        contact=company, data={}, persons=[], expected_version=company.version, by=None
+    )
     person = make_person(acme)
     services.set_archived(contact=person, archived=True, by=None)
 
@@ -205,7 +199,11 @@ def test_archived_contacts_and_removed_contact_persons_leave_the_book(alice_dav,
 
 
 def test_an_unknown_sync_token_is_refused_with_valid_sync_token(alice_dav, company, acme, globex):
-    for token in ("urn:x-kontor:sync:1:999999", "http://example.com/sync/1", f"urn:x-kontor:sync:{globex.pk}:1"):
+    for token in (
+        "urn:x-kontor:sync:1:999999",
+        "http://example.com/sync/1",
+        f"urn:x-kontor:sync:{globex.pk}:1",
+    ):
         response = alice_dav.report(BOOK, sync(token))
         assert response.status_code == 403, token
         assert b"<d:valid-sync-token/>" in response.content
@@ -221,7 +219,14 @@ def test_editing_a_company_keeps_its_persons_cards(alice_dav, alice_client, comp
     person = company.persons.get()
     data = contact_post_data(
         company_name=company.company_name,
-        persons=[{"first_name": "Jana", "last_name": "Schröder", "position": "Leitung Einkauf", "is_primary": True}],
+        persons=[
+            {
+                "first_name": "Jana",
+                "last_name": "Schröder",
+                "position": "Leitung Einkauf",
+                "is_primary": True,
+            }
+        ],
         version=company.version,
     )
     response = alice_client.post(f"/contacts/{company.pk}/edit/", data)
@@ -247,16 +252,31 @@ def test_a_sync_asks_the_same_number_of_queries_for_few_and_many_cards(alice_dav
     def change(contacts, industry: str) -> None:
         for contact in contacts:
             contact.refresh_from_db()
-            services.update_contact(contact=contact, data={"industry": industry}, expected_version=contact.version, by=None)
+            services.update_contact(
+                contact=contact,
+                data={"industry": industry},
+                expected_version=contact.version,
+                by=None,
+            )
 
-    first = make_company(acme, "Eins", persons=[{"last_name": "A"}], profiles=[{"kind": "website", "value": "https://a.de"}])
+    first = make_company(
+        acme,
+        "Eins",
+        persons=[{"last_name": "A"}],
+        profiles=[{"kind": "website", "value": "https://a.de"}],
+    )
     queries_of(sync())  # the device's "last used" is written once a minute: not again
     few, token = queries_of(sync())
     change([first], "Handel")
     few_changes, _token = queries_of(sync(token))
 
     for n in range(20):
-        contact = make_company(acme, f"Firma {n}", persons=[{"last_name": f"P{n}"}], profiles=[{"kind": "website", "value": f"https://f{n}.de"}])
+        contact = make_company(
+            acme,
+            f"Firma {n}",
+            persons=[{"last_name": f"P{n}"}],
+            profiles=[{"kind": "website", "value": f"https://f{n}.de"}],
+        )
         services.add_note(contact=contact, text="Notiz", by=None)
     many, token = queries_of(sync())
     change(list(acme.contacts.all()[:10]), "Großhandel")

@@ -38,7 +38,9 @@ def test_another_organization_finds_neither_the_book_nor_its_cards(charlie_dav, 
     assert all(b"Geheim" not in a.content for a in answers)
     secret.refresh_from_db()
     assert secret.company_name == "Geheim GmbH" and secret.persons.exists()
-    assert not Contact.objects.filter(organization__slug="acme", company_name__in=["Eingeschleust", "Übernommen"]).exists()
+    assert not Contact.objects.filter(
+        organization__slug="acme", company_name__in=["Eingeschleust", "Übernommen"]
+    ).exists()
 
 
 def test_the_home_set_lists_only_ones_own_books(charlie_dav, secret):
@@ -49,13 +51,16 @@ def test_the_home_set_lists_only_ones_own_books(charlie_dav, secret):
 def test_a_multiget_through_ones_own_book_cannot_reach_into_another(charlie_dav, secret, globex):
     acme_card = f"{BOOK}kontor-contact-{secret.pk}.vcf"
     own = "/dav/books/globex/"
-    answer = responses(charlie_dav.report(own, multiget(acme_card, f"{own}kontor-contact-{secret.pk}.vcf")))
+    answer = responses(
+        charlie_dav.report(own, multiget(acme_card, f"{own}kontor-contact-{secret.pk}.vcf"))
+    )
     assert all("404" in status(r) for r in answer.values())
     assert charlie_dav.get(f"{own}kontor-contact-{secret.pk}.vcf").status_code == 404
 
 
 def test_xml_with_entities_or_external_references_is_refused(alice_dav, secret):
-    bomb = b"""<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>
+    bomb = b"""<?xml version="1.0"?>
+    <!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>
     <d:propfind xmlns:d="DAV:"><d:prop><d:displayname>&b;</d:displayname></d:prop></d:propfind>"""
     external = b"""<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>
     <d:propfind xmlns:d="DAV:"><d:prop><d:displayname>&x;</d:displayname></d:prop></d:propfind>"""
@@ -67,5 +72,7 @@ def test_xml_with_entities_or_external_references_is_refused(alice_dav, secret):
 
 def test_a_body_above_the_general_limit_is_refused_before_it_is_read(alice_dav, settings):
     body = b"x" * (settings.REQUEST_BODY_MAX_BYTES + 1)
-    assert alice_dav.dav("PUT", f"{BOOK}big.vcf", body, content_type="text/vcard").status_code == 413
+    assert (
+        alice_dav.dav("PUT", f"{BOOK}big.vcf", body, content_type="text/vcard").status_code == 413
+    )
     assert alice_dav.report(BOOK, body).status_code == 413

@@ -9,8 +9,7 @@ from carddav.models import AppPassword
 from contacts_app.models import Contact
 from history.models import Change, ChangeSet, Source
 
-from .conftest import BOOK, make_company, make_person, vcard
-from .test_reading import card_href, company, person_href  # noqa: F401  (a fixture)
+from .conftest import BOOK, card_href, make_company, make_person, person_href, vcard
 from .xmltools import unfold
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +28,9 @@ NEW_SUPPLIER = vcard(
 )
 
 
-def test_a_new_card_becomes_a_contact_with_a_number_recorded_as_via_carddav(alice_dav, alice, alice_client):
+def test_a_new_card_becomes_a_contact_with_a_number_recorded_as_via_carddav(
+    alice_dav, alice, alice_client
+):
     response = alice_dav.put_card(f"{BOOK}4B1E-22.vcf", NEW_SUPPLIER, if_none_match="*")
 
     assert response.status_code == 201
@@ -38,13 +39,23 @@ def test_a_new_card_becomes_a_contact_with_a_number_recorded_as_via_carddav(alic
     assert contact.customer_number == 10000
     assert contact.phone_business == "0421 998877"
     assert contact.email_business == "info@hafen.test"
-    assert (contact.billing_street, contact.billing_city, contact.billing_postal_code) == ("Am Hafen 1", "Bremen", "28195")
+    assert (contact.billing_street, contact.billing_city, contact.billing_postal_code) == (
+        "Am Hafen 1",
+        "Bremen",
+        "28195",
+    )
     assert contact.billing_country.code == "DE"
-    assert list(contact.web_profiles.values_list("kind", "value")) == [("website", "https://hafen.test")]
+    assert list(contact.web_profiles.values_list("kind", "value")) == [
+        ("website", "https://hafen.test")
+    ]
     assert list(contact.notes.values_list("text", flat=True)) == ["Neuer Lieferant von der Messe"]
     changeset = ChangeSet.objects.filter(source=Source.CARDDAV).earliest("id")
     device = AppPassword.objects.get(user=alice)
-    assert (changeset.label, changeset.reference, changeset.actor) == ("Alice's iPhone", device.pk, alice)
+    assert (changeset.label, changeset.reference, changeset.actor) == (
+        "Alice's iPhone",
+        device.pk,
+        alice,
+    )
     page = alice_client.get(contact.get_absolute_url()).content.decode()
     assert "via CardDAV (Alice&#x27;s iPhone)" in page
     # The phone reads its card back under the name and UID it gave.
@@ -53,26 +64,51 @@ def test_a_new_card_becomes_a_contact_with_a_number_recorded_as_via_carddav(alic
 
 
 def test_a_new_card_of_a_person_becomes_a_person(alice_dav):
-    card = vcard("FN:Hans Meier", "N:Meier;Hans;;Dr.;", "TEL;TYPE=CELL:0171 999999", "EMAIL;TYPE=HOME:hans@example.test")
+    card = vcard(
+        "FN:Hans Meier",
+        "N:Meier;Hans;;Dr.;",
+        "TEL;TYPE=CELL:0171 999999",
+        "EMAIL;TYPE=HOME:hans@example.test",
+    )
     assert alice_dav.put_card(f"{BOOK}hans.vcf", card).status_code == 201
     hans = Contact.objects.get(last_name="Meier")
     assert (hans.kind, hans.first_name, hans.title, hans.phone_mobile, hans.email_private) == (
-        "person", "Hans", "Dr.", "0171 999999", "hans@example.test")
+        "person",
+        "Hans",
+        "Dr.",
+        "0171 999999",
+        "hans@example.test",
+    )
 
 
 def test_a_vcard_4_card_is_read_too(alice_dav):
     card = vcard(
-        "FN:Nord AG", "KIND:org", "ORG:Nord AG", 'TEL;VALUE=uri;TYPE="work,voice":tel:+49431123456',
-        "EMAIL;TYPE=work;PREF=1:info@nord.test", version="4.0",
+        "FN:Nord AG",
+        "KIND:org",
+        "ORG:Nord AG",
+        'TEL;VALUE=uri;TYPE="work,voice":tel:+49431123456',
+        "EMAIL;TYPE=work;PREF=1:info@nord.test",
+        version="4.0",
     )
-    assert alice_dav.put_card(f"{BOOK}nord.vcf", card, content_type="text/vcard; version=4.0").status_code == 201
+    assert (
+        alice_dav.put_card(
+            f"{BOOK}nord.vcf", card, content_type="text/vcard; version=4.0"
+        ).status_code
+        == 201
+    )
     nord = Contact.objects.get(company_name="Nord AG")
-    assert (nord.kind, nord.phone_business, nord.email_business) == ("company", "+49431123456", "info@nord.test")
+    assert (nord.kind, nord.phone_business, nord.email_business) == (
+        "company",
+        "+49431123456",
+        "info@nord.test",
+    )
 
 
 def test_put_with_the_current_etag_updates_the_contact(alice_dav, company):
     got = alice_dav.get(card_href(company))
-    card = got.content.decode().replace("info@mueller-maschinen.de", "vertrieb@mueller-maschinen.de")
+    card = got.content.decode().replace(
+        "info@mueller-maschinen.de", "vertrieb@mueller-maschinen.de"
+    )
 
     response = alice_dav.put_card(card_href(company), card, if_match=got["ETag"])
 
@@ -87,7 +123,9 @@ def test_put_with_the_current_etag_updates_the_contact(alice_dav, company):
 def test_a_card_sent_back_unchanged_changes_nothing(alice_dav, company):
     for href in (card_href(company), person_href(company)):
         got = alice_dav.get(href)
-        assert alice_dav.put_card(href, got.content.decode(), if_match=got["ETag"]).status_code == 204
+        assert (
+            alice_dav.put_card(href, got.content.decode(), if_match=got["ETag"]).status_code == 204
+        )
         assert alice_dav.get(href)["ETag"] == got["ETag"]
     assert not Change.objects.filter(changeset__source=Source.CARDDAV).exists()
 
@@ -95,14 +133,23 @@ def test_a_card_sent_back_unchanged_changes_nothing(alice_dav, company):
 def test_a_stale_etag_answers_412_and_changes_nothing(alice_dav, company):
     got = alice_dav.get(card_href(company))
     stale = got["ETag"]
-    alice_dav.put_card(card_href(company), got.content.decode().replace("München", "Augsburg"), if_match=stale)
+    alice_dav.put_card(
+        card_href(company), got.content.decode().replace("München", "Augsburg"), if_match=stale
+    )
 
-    response = alice_dav.put_card(card_href(company), got.content.decode().replace("München", "Passau"), if_match=stale)
+    response = alice_dav.put_card(
+        card_href(company), got.content.decode().replace("München", "Passau"), if_match=stale
+    )
 
     assert response.status_code == 412
     company.refresh_from_db()
     assert company.billing_city == "Augsburg"
-    assert alice_dav.put_card(f"{BOOK}kontor-contact-{company.pk}.vcf", NEW_SUPPLIER, if_none_match="*").status_code == 412
+    assert (
+        alice_dav.put_card(
+            f"{BOOK}kontor-contact-{company.pk}.vcf", NEW_SUPPLIER, if_none_match="*"
+        ).status_code
+        == 412
+    )
     assert alice_dav.dav("DELETE", card_href(company), if_match=stale).status_code == 412
     assert Contact.objects.filter(pk=company.pk).exists()
 
@@ -123,12 +170,20 @@ def test_delete_moves_the_contact_to_the_trash(alice_dav, company):
 def test_a_contact_persons_card_edits_and_deletes_the_person(alice_dav, company):
     href = person_href(company)
     got = alice_dav.get(href)
-    card = got.content.decode().replace("TITLE:Einkauf", "TITLE:Leitung Einkauf").replace(";ext=12", ";ext=14")
+    card = (
+        got.content.decode()
+        .replace("TITLE:Einkauf", "TITLE:Leitung Einkauf")
+        .replace(";ext=12", ";ext=14")
+    )
 
     assert alice_dav.put_card(href, card, if_match=got["ETag"]).status_code == 204
 
     jana = company.persons.get()
-    assert (jana.position, jana.phone, jana.phone_extension) == ("Leitung Einkauf", "+4989123456", "14")
+    assert (jana.position, jana.phone, jana.phone_extension) == (
+        "Leitung Einkauf",
+        "+4989123456",
+        "14",
+    )
     assert jana.card_id + ".vcf" == href.rsplit("/", 1)[1]
     assert alice_dav.dav("DELETE", href).status_code == 204
     assert not company.persons.exists()
@@ -161,8 +216,12 @@ def test_the_reason_is_given_in_german_to_a_german_phone(alice_dav):
 
 
 def test_what_is_no_vcard_is_refused(alice_dav):
-    for body in ("hello", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", vcard("FN:x", version="2.1"),
-                 vcard("FN:Team", "X-ADDRESSBOOKSERVER-KIND:group")):
+    for body in (
+        "hello",
+        "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+        vcard("FN:x", version="2.1"),
+        vcard("FN:Team", "X-ADDRESSBOOKSERVER-KIND:group"),
+    ):
         response = alice_dav.put_card(f"{BOOK}junk.vcf", body)
         assert response.status_code in (400, 403), body
         assert response.content
@@ -171,21 +230,39 @@ def test_what_is_no_vcard_is_refused(alice_dav):
 
 def test_properties_kontor_has_no_field_for_are_kept_and_written_back(alice_dav, company):
     got = alice_dav.get(card_href(company))
-    extra = ["BDAY:1970-01-01", "NICKNAME:Müller", "CATEGORIES:Messe,VIP", "item1.X-ABLabel:Zentrale",
-             "item1.EMAIL;TYPE=INTERNET:zentrale@mueller.test", "PHOTO;ENCODING=b;TYPE=JPEG:" + "QUJD" * 50]
+    extra = [
+        "BDAY:1970-01-01",
+        "NICKNAME:Müller",
+        "CATEGORIES:Messe,VIP",
+        "item1.X-ABLabel:Zentrale",
+        "item1.EMAIL;TYPE=INTERNET:zentrale@mueller.test",
+        "PHOTO;ENCODING=b;TYPE=JPEG:" + "QUJD" * 50,
+    ]
     card = got.content.decode().replace("END:VCARD", "\r\n".join(extra) + "\r\nEND:VCARD")
 
     assert alice_dav.put_card(card_href(company), card, if_match=got["ETag"]).status_code == 204
 
     lines = unfold(alice_dav.get(card_href(company)).content.decode())
-    for line in ["BDAY:1970-01-01", "NICKNAME:Müller", "CATEGORIES:Messe,VIP", "PHOTO;ENCODING=b;TYPE=JPEG:" + "QUJD" * 50]:
+    for line in [
+        "BDAY:1970-01-01",
+        "NICKNAME:Müller",
+        "CATEGORIES:Messe,VIP",
+        "PHOTO;ENCODING=b;TYPE=JPEG:" + "QUJD" * 50,
+    ]:
         assert line in lines
     company.refresh_from_db()
     assert company.email_other == "zentrale@mueller.test"
     assert "item1.X-ABLabel:Zentrale" not in lines  # its e-mail address went into a field
     # A phone that edits another field and sends the card back keeps them.
     got = alice_dav.get(card_href(company))
-    assert alice_dav.put_card(card_href(company), got.content.decode().replace("München", "Freising"), if_match=got["ETag"]).status_code == 204
+    assert (
+        alice_dav.put_card(
+            card_href(company),
+            got.content.decode().replace("München", "Freising"),
+            if_match=got["ETag"],
+        ).status_code
+        == 204
+    )
     assert "BDAY:1970-01-01" in unfold(alice_dav.get(card_href(company)).content.decode())
 
 
@@ -205,7 +282,9 @@ def test_viewers_books_are_read_only_and_say_so(vera_dav, company):
     got = vera_dav.get(card_href(company))
     assert got.status_code == 200
     for response in (
-        vera_dav.put_card(card_href(company), got.content.decode().replace("München", "Ulm"), if_match=got["ETag"]),
+        vera_dav.put_card(
+            card_href(company), got.content.decode().replace("München", "Ulm"), if_match=got["ETag"]
+        ),
         vera_dav.put_card(f"{BOOK}new.vcf", NEW_SUPPLIER),
         vera_dav.dav("DELETE", card_href(company)),
     ):
@@ -216,7 +295,10 @@ def test_viewers_books_are_read_only_and_say_so(vera_dav, company):
 
 
 def test_a_member_writes_like_an_admin(bob_dav):
-    assert bob_dav.put_card(f"{BOOK}bob.vcf", vcard("FN:Bobs Kunde", "N:Kunde;Bob;;;")).status_code == 201
+    assert (
+        bob_dav.put_card(f"{BOOK}bob.vcf", vcard("FN:Bobs Kunde", "N:Kunde;Bob;;;")).status_code
+        == 201
+    )
     assert Contact.objects.filter(last_name="Kunde").exists()
 
 

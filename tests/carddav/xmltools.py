@@ -30,9 +30,9 @@ def found(element: ElementTree.Element, prop: str) -> ElementTree.Element | None
 
 def missing(element: ElementTree.Element, prop: str) -> bool:
     for propstat in element.findall("d:propstat", NS):
-        if "404" in (propstat.findtext("d:status", namespaces=NS) or ""):
-            if propstat.find(f"d:prop/{prop}", NS) is not None:
-                return True
+        is_404 = "404" in (propstat.findtext("d:status", namespaces=NS) or "")
+        if is_404 and propstat.find(f"d:prop/{prop}", NS) is not None:
+            return True
     return False
 
 
