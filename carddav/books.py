@@ -125,7 +125,8 @@ def last_changes(organization: Organization, contact_ids: list[int] | None) -> d
     else:
         rows = Change.objects.filter(contact_id__in=contact_ids)
     latest = rows.values("contact_id").annotate(latest=Max("id")).order_by()
-    return dict(latest.values_list("contact_id", "latest"))
+    pairs = latest.values_list("contact_id", "latest")
+    return {contact_id: last for contact_id, last in pairs if contact_id is not None}
 
 
 def etag(contact_id: int, version: int, last_change: int, person_id: int | None = None) -> str:
@@ -276,6 +277,8 @@ def changes_since(organization: Organization, since: int, latest: int, version="
     persons_touched: set[int] = set()
     person_ids: dict[int, set[str]] = defaultdict(set)
     for contact_id, kind, action, fields in rows:
+        if contact_id is None:
+            continue  # (excluded above; the type of the column allows it)
         touched.add(contact_id)
         if kind != KIND or action != Action.CHANGED or PERSON_CARD_SOURCES & set(fields or {}):
             persons_touched.add(contact_id)

@@ -62,7 +62,7 @@ class Line:
     @property
     def parts(self) -> list[str]:
         """A structured value (N, ADR, ORG) split at its semicolons, each part unescaped."""
-        return [p.strip() for p in splitFields(str(self.content.value))]
+        return [str(p).strip() for p in splitFields(str(self.content.value))]
 
 
 @dataclass
@@ -85,6 +85,11 @@ class ReadCard:
     def uid(self) -> str:
         line = self.first("UID")
         return line.text[:200] if line else ""
+
+    @property
+    def formatted_name(self) -> str:
+        line = self.first("FN")
+        return line.text if line else ""
 
     @property
     def note(self) -> str | None:
@@ -111,7 +116,7 @@ class ReadCard:
         family, given = self.name_parts()[:2]
         return not (family or given) and bool(self.organization)
 
-    def extras(self, also_taken: set[str] = frozenset()) -> str:
+    def extras(self, also_taken: frozenset[str] | set[str] = frozenset()) -> str:
         """The lines no field took, as sent: what the card keeps beyond Kontor's fields.
 
         A line of an Apple group (`item1.X-ABLabel`) stays only beside a line of its group

@@ -105,14 +105,10 @@ def contact_input(card: ReadCard, contact: Contact | None) -> ContactInput:
     also_taken = {"UID", "FN", "N", "NOTE"}
     if kind == Contact.Kind.COMPANY:
         also_taken.add("ORG")
-        data["company_name"] = card.organization or (
-            card.first("FN").text if card.first("FN") else ""
-        )
+        data["company_name"] = card.organization or card.formatted_name
     else:
         family, given, _additional, prefix, _suffix = card.name_parts()
-        if not (family or given) and card.first("FN"):
-            family = card.first("FN").text
-        data.update(last_name=family, first_name=given, title=prefix)
+        data.update(last_name=family or card.formatted_name, first_name=given, title=prefix)
     country = data.get("billing_country") or ""
     _take_values(card, data, "EMAIL", EMAIL_SLOTS, lambda line: line.text)
     _take_values(card, data, "TEL", PHONE_SLOTS, _tel_value, country=country)
@@ -218,17 +214,17 @@ def _formset(prefix: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     return data
 
 
-PERSON_FIELDS = ("salutation", "title", "first_name", "last_name", "position", "email")
-PERSON_FIELDS += ("phone", "phone_extension", "mobile", "is_primary")
+PERSON_FIELDS = (
+    *("salutation", "title", "first_name", "last_name", "position", "email"),
+    *("phone", "phone_extension", "mobile", "is_primary"),
+)
 
 
 def person_input(card: ReadCard, person: ContactPerson, country: object) -> tuple[dict, str]:
     """A contact person's form data from their card, and the card's further properties."""
     data: dict[str, Any] = {name: getattr(person, name) for name in PERSON_FIELDS}
     family, given, _additional, prefix, _suffix = card.name_parts()
-    if not (family or given) and card.first("FN"):
-        family = card.first("FN").text
-    data.update(last_name=family, first_name=given, title=prefix)
+    data.update(last_name=family or card.formatted_name, first_name=given, title=prefix)
     title = card.first("TITLE")
     data["position"] = title.text if title else ""
     data.update(email="", phone="", phone_extension="", mobile="")

@@ -6,17 +6,19 @@ person has), so these pages need a login, not a current organization.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
+
+from accounts.models import User
 
 from .books import books_of
 from .forms import AppPasswordForm
@@ -27,15 +29,16 @@ SHOWN_ONCE_KEY = "carddav_new_app_password"
 
 
 def page_context(request: HttpRequest, form: AppPasswordForm) -> dict[str, Any]:
+    user = cast(User, request.user)  # the views below are for logged-in people only
     return {
-        "devices": AppPassword.objects.filter(user=request.user),
+        "devices": AppPassword.objects.filter(user=user),
         "form": form,
         "new_password": request.session.pop(SHOWN_ONCE_KEY, None),
         "server": settings.SITE_URL,
         "service_url": settings.SITE_URL + reverse("carddav:root"),
         "books": [
             (book, settings.SITE_URL + reverse("carddav:book", kwargs={"slug": book.slug}))
-            for book in books_of(request.user)  # type: ignore[arg-type]
+            for book in books_of(user)
         ],
     }
 
@@ -79,7 +82,7 @@ class DeviceRevoke(LoginRequiredMixin, View):
 
     http_method_names = ["post"]
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             # Another person's password is not found, whatever the method (a 405 would tell
             # that it exists).

@@ -16,6 +16,7 @@ removed from an organization no longer finds its book at the next request.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -89,8 +90,9 @@ class DavView(View):
             return response
         try:
             self.resolve(**kwargs)
-            handler = getattr(self, (request.method or "").lower(), None)
-            if request.method.lower() not in self.http_method_names or handler is None:
+            method = (request.method or "").lower()
+            handler = getattr(self, method, None)
+            if method not in self.http_method_names or handler is None:
                 return self.not_allowed()
             return handler(request)
         except Http404:
@@ -151,17 +153,18 @@ class AddressBookHome(DavView):
 
     def members(self, mode: str, names: list[str]) -> list[str]:
         user = self.device.user
-        return [
-            answer(
-                properties.book_path(book),
-                properties.book_properties(
-                    user, book, lambda book=book: latest_change(book.organization)
-                ),
-                mode,
-                names,
+        answers = []
+        for book in books_of(user):
+            latest = partial(latest_change, book.organization)
+            answers.append(
+                answer(
+                    properties.book_path(book),
+                    properties.book_properties(user, book, latest),
+                    mode,
+                    names,
+                )
             )
-            for book in books_of(user)
-        ]
+        return answers
 
 
 class BookMixin:
