@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from contacts_app import services
@@ -134,6 +134,9 @@ def _create(book: Book, device: Device, name: str, card) -> Contact:
         )
     except services.NumberRangeExhausted as exhausted:
         raise _refuse_invalid(_("all numbers for new contacts are used up")) from exhausted
+    except IntegrityError as taken:
+        # Another request created a card of this name a moment ago.
+        raise Refused(Outcome(412, _("A card of this name exists already."))) from taken
     if entered.note:
         services.add_note(contact=contact, text=entered.note, by=device.user, via=via(device))
     return contact

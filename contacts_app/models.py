@@ -159,6 +159,12 @@ class Contact(ChangeStamped):
                 condition=Q(is_customer=True) | Q(is_supplier=True),
                 name="contact_has_a_role",
             ),
+            # Two phones creating a card of the same name at once make one contact, not two.
+            models.UniqueConstraint(
+                fields=["organization", "card_name"],
+                condition=~Q(card_name=""),
+                name="contact_card_name_unique",
+            ),
         ]
         indexes = [
             # Counting search matches: SQLite probes this index for each match of the
@@ -179,11 +185,6 @@ class Contact(ChangeStamped):
                 fields=["organization", "deleted_at"],
                 condition=Q(deleted_at__isnull=False),
                 name="contact_trash",
-            ),
-            models.Index(
-                fields=["organization", "card_name"],
-                condition=~Q(card_name=""),
-                name="contact_card_name",
             ),
         ]
 

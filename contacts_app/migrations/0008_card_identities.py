@@ -38,8 +38,8 @@ class Migration(migrations.Migration):
             name='card_uid',
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=200),
         ),
-        migrations.AddIndex(
+        migrations.AddConstraint(
             model_name='contact',
-            index=models.Index(condition=models.Q(('card_name', ''), _negated=True), fields=['organization', 'card_name'], name='contact_card_name'),
+            constraint=models.UniqueConstraint(condition=models.Q(('card_name', ''), _negated=True), fields=('organization', 'card_name'), name='contact_card_name_unique'),
         ),
     ]

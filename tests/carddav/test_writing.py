@@ -321,3 +321,16 @@ def test_the_phones_note_becomes_a_note_of_the_contact(alice_dav, acme):
     assert alice_dav.put_card(href, got.content.decode(), if_match=got["ETag"]).status_code == 204
     assert person.notes.count() == 1
     assert make_company(acme, "Z").pk
+
+
+def test_two_phones_creating_a_card_of_one_name_at_once_make_one_contact(alice_dav, monkeypatch):
+    card = vcard("FN:Doppelt GmbH", "ORG:Doppelt GmbH")
+    assert alice_dav.put_card(f"{BOOK}doppelt.vcf", card).status_code == 201
+    # The second request looked before the first had saved: it saw no card of that name.
+    monkeypatch.setattr("carddav.writing.card_named", lambda organization, name: None)
+    monkeypatch.setattr("carddav.writing.name_is_taken", lambda organization, name: False)
+
+    response = alice_dav.put_card(f"{BOOK}doppelt.vcf", card, if_none_match="*")
+
+    assert response.status_code == 412
+    assert Contact.objects.filter(company_name="Doppelt GmbH").count() == 1
