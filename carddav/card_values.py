@@ -120,21 +120,35 @@ def contact_input(card: ReadCard, contact: Contact | None) -> ContactInput:
 
 
 def _take_values(card: ReadCard, data, name: str, slots, value_of, country: object = "") -> None:
+    """The card's e-mail addresses or numbers into the contact's fields: a value the contact
+    has already stays in its field (and, for a number, in the form it was typed in); the others
+    go by their types."""
     fields = [f for _types, group in slots for f in group]
     previous = {f: data.get(f, "") for f in fields}
     data.update(dict.fromkeys(fields, ""))
     used: set[str] = set()
+    waiting = []
     for index, line in card.all(name):
         value = value_of(line)
-        target = _slot(line, slots, used) if value else None
+        if not value:
+            continue
+        if name == "TEL":
+            known = [f for f in fields if _same_number(previous[f], value, country)]
+        else:
+            known = [f for f in fields if previous[f] and previous[f].lower() == value.lower()]
+        field = next((f for f in known if f not in used), None)
+        if field is None:
+            waiting.append((index, line, value))
+            continue
+        card.take(index)
+        used.add(field)
+        data[field] = previous[field]
+    for index, line, value in waiting:
+        target = _slot(line, slots, used)
         if target is None:
             continue  # kept with the card's further properties
         card.take(index)
         used.add(target)
-        if name == "TEL":
-            # The number as it was typed when the card's means the same one.
-            typed = next((v for v in previous.values() if _same_number(v, value, country)), "")
-            value = typed or value
         data[target] = value
 
 
@@ -149,7 +163,11 @@ def _take_addresses(card: ReadCard, data: dict[str, Any]) -> list[str]:
     for prefix, found in (("billing", billing), ("shipping", shipping)):
         names = ("supplement", "street", "city", "postal_code", "country")
         if found is None:
-            data.update({f"{prefix}_{n}": "" for n in names})
+            # No address on the card: none in Kontor either (a country alone is written as
+            # none, so the billing country stays as it is).
+            data.update(
+                {f"{prefix}_{n}": "" for n in names if n != "country" or prefix == "shipping"}
+            )
             if prefix == "shipping":
                 data["has_shipping_address"] = False
             continue
