@@ -18,6 +18,7 @@ BENCHMARKS = [
     "benchmarks.imports",
     "benchmarks.duplicates",
     "benchmarks.postgres",
+    "benchmarks.carddav",
 ]
 
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "products",
     "trash",
     "importer",
+    "carddav",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +241,9 @@ REQUEST_BODY_MAX_BYTES = 1024 * 1024
 REQUEST_BODY_LIMIT_EXEMPT_URLS = {
     "importer:upload",  # files up to IMPORT_MAX_BYTES, refused while they stream in
 }
+# CardDAV: a card a device sends (PUT) has at most this many bytes (a photo included); a
+# larger one is refused with 413 before it is read.
+CARDDAV_CARD_MAX_BYTES = int(os.environ.get("CARDDAV_CARD_MAX_BYTES", str(256 * 1024)))
 # Uploads: the importer takes files up to 2 MiB; anything above is refused while it streams in.
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -27,7 +27,7 @@ from .widgets import QuickSelect
 # What a person types into a contact: every field of the contact but those the code sets
 # (numbers are handed out, archiving is an action of its own).
 NOT_TYPED = {"id", "organization", "created_by", "updated_by", "customer_number", "supplier_number"}
-NOT_TYPED |= {"archived"}
+NOT_TYPED |= {"archived", "card_properties"}  # a phone's card keeps what no field holds
 CONTACT_FIELDS = [
     f.name for f in Contact._meta.concrete_fields if f.editable and f.name not in NOT_TYPED
 ]

@@ -174,6 +174,15 @@ class Contact(ChangeStamped):
     # Changed only through contacts_app.tags, which records each change in the history.
     tags = models.ManyToManyField(Tag, through="ContactTag", related_name="contacts", blank=True)
 
+    # CardDAV (see carddav/): a card a phone created keeps its name in the address book and
+    # its UID (both empty for contacts made in Kontor, whose card is named after the id).
+    card_name = models.CharField(max_length=200, blank=True, editable=False)
+    card_uid = models.CharField(max_length=200, blank=True, editable=False)
+    # The vCard lines of the contact's card that Kontor has no field for (a birthday, a photo,
+    # a nickname, …), as the phone sent them: written back, so a phone's edit never strips
+    # them. Tracked by the history like any field; no form shows it.
+    card_properties = models.TextField(_("further vCard properties"), blank=True)
+
     objects = LiveContactManager()
     # The trash too: for the trash page, and wherever a number must count as taken.
     all_objects = ContactQuerySet.as_manager()
@@ -208,6 +217,12 @@ class Contact(ChangeStamped):
             models.CheckConstraint(
                 condition=Q(is_customer=True) | Q(is_supplier=True),
                 name="contact_has_a_role",
+            ),
+            # Two phones creating a card of the same name at once make one contact, not two.
+            models.UniqueConstraint(
+                fields=["organization", "card_name"],
+                condition=~Q(card_name=""),
+                name="contact_card_name_unique",
             ),
         ]
         indexes = [
@@ -304,6 +319,12 @@ class ContactPerson(models.Model):
     phone_extension = models.CharField(_("extension"), max_length=10, blank=True)
     mobile = models.CharField(_("mobile"), max_length=40, blank=True)
     is_primary = models.BooleanField(_("primary"), default=False)
+    # The person's own card in the CardDAV address book: its UID and name stay the same while
+    # the company is edited (the services carry them over when the persons are saved anew), so
+    # a phone updates the card instead of deleting and re-creating it. Empty until the first
+    # save after the person was added; `card_id` then stands in.
+    card_uid = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    card_properties = models.TextField(_("further vCard properties"), blank=True)
 
     class Meta:
         verbose_name = _("contact person")
@@ -321,6 +342,11 @@ class ContactPerson(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in [self.title, self.first_name, self.last_name] if p)
+
+    @property
+    def card_id(self) -> str:
+        """The UID of the person's card (and its name in the address book, with ".vcf")."""
+        return self.card_uid or f"kontor-person-{self.pk}"
 
     @property
     def phone_with_extension(self) -> str:

@@ -254,10 +254,57 @@ def _apply(contact: Contact, data: dict[str, Any]) -> None:
         setattr(contact, name, value)
 
 
+# What tells that a person saved anew is one the contact had: its card's UID when the row
+# carries it (CardDAV, a restored version), else the same name, else the same address or number.
+PERSON_IDENTITIES = (
+    ("card_uid",),
+    ("first_name", "last_name"),
+    ("email",),
+    ("phone",),
+    ("mobile",),
+)
+# What a person's row carries over from the person it is found to be, unless it gives it.
+PERSON_CARRIED = ("card_uid", "card_properties")
+
+
+def _identity(person: ContactPerson | Mapping[str, Any], fields: tuple[str, ...]) -> tuple:
+    get = person.get if isinstance(person, Mapping) else lambda f, d="": getattr(person, f, d)
+    values = tuple(fold(str(get(f, "") or "")).strip() for f in fields)
+    return values if all(values) else ()
+
+
+def _carry_card_identities(old: Sequence[ContactPerson], rows: Sequence[dict]) -> list[dict]:
+    """The rows, each with the card UID (and the card's further properties) of the person it
+    is, so that a phone sees an edited contact person as the same card."""
+    rows = [dict(r) for r in rows]
+    unmatched = list(old)
+    for fields in PERSON_IDENTITIES:
+        for row in rows:
+            if row.get("card_uid") and fields != ("card_uid",):
+                continue
+            key = _identity(row, fields)
+            match = next((p for p in unmatched if key and _identity(p, fields) == key), None)
+            if match is not None:
+                unmatched.remove(match)
+                for name in PERSON_CARRIED:
+                    row.setdefault(name, getattr(match, name))
+                row["card_uid"] = row.get("card_uid") or match.card_id
+    return rows
+
+
+def _give_persons_card_ids(contact: Contact) -> None:
+    """Persons added without a card UID (a form, an import) get the one their card has been
+    known by, before the contact's state is read: the UID is no change of the contact's."""
+    for person in contact.persons.filter(card_uid=""):
+        ContactPerson.objects.filter(pk=person.pk).update(card_uid=person.card_id)
+
+
 def _replace_children(
     contact: Contact, persons: Sequence[dict] | None, profiles: Sequence[dict] | None
 ) -> list[ContactPerson]:
     if persons is not None:
+        old = list(contact.persons.all())
+        persons = _carry_card_identities(old, persons)
         contact.persons.all().delete()
         if contact.kind == Contact.Kind.COMPANY:
             ContactPerson.objects.bulk_create(
@@ -341,6 +388,8 @@ def update_contact(
             raise Http404
         if current.version != expected_version:
             raise ContactChanged(Contact.objects.select_related("updated_by").get(pk=contact.pk))
+        if persons is not None:
+            _give_persons_card_ids(current)
         before = contact_state(current)
         data = {k: v for k, v in data.items() if k != "kind"}  # a contact never changes kind
         _apply(current, data)

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Invitation, Membership
 from accounts.services import invite
+from carddav.models import AppPassword
 from contacts_app.models import Contact, Note, Tag
 from contacts_app.services import add_note, create_contact, trash_contact, update_contact
 from contacts_app.tags import create_tag
@@ -21,6 +22,14 @@ from products.models import Product
 from products.services import create_product, trash_product, update_product
 
 SKIPPED_NAMESPACES = {"admin"}
+# CardDAV's resources: HTTP Basic with an app password on every request, never the session
+# cookie (so CSRF, which guards cookies, does not apply). Audited below with Basic credentials.
+DAV_URLS = {"carddav:root", "carddav:principal", "carddav:home", "carddav:book", "carddav:card"}
+DAV_OBJECT_URLS = {"carddav:book", "carddav:card"}
+# Answers every method with the same redirect to the service, changing nothing.
+DAV_REDIRECT = "carddav_well_known"
+# Objects of a person, not of the organization: another member of it gets 404 as a stranger.
+PERSONAL = {"carddav:device_revoke"}
 # Patterns whose arguments are not objects of an organization.
 NOT_OBJECTS = {
     "accounts:invitation_open",  # a token: covered by the invitation tests
@@ -46,7 +55,7 @@ def walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
 
 def object_patterns():
     for name, route, pattern in walk(get_resolver()):
-        if pattern.pattern.converters and name not in NOT_OBJECTS:
+        if pattern.pattern.converters and name not in NOT_OBJECTS | DAV_URLS:
             yield name, route, list(pattern.pattern.converters)
 
 
@@ -96,7 +105,11 @@ def acme_objects(acme, alice, bob, vera):
         file_data=b"Firmenname\nGeheim AG\n",
         mapping=["company_name"],
     )
+    device = AppPassword(user=bob, name="Bob's phone")
+    device.issue()
+    device.save()
     return {
+        "carddav": {"pk": device.pk, "slug": acme.slug, "name": f"kontor-contact-{contact.pk}.vcf"},
         "contacts": {
             "pk": contact.pk,
             "note_pk": note.pk,
@@ -162,6 +175,7 @@ def assert_trash_untouched() -> None:
 
 
 POST_ONLY = {
+    "carddav:device_revoke",
     "contacts:archive",
     "contacts:unarchive",
     "contacts:note_add",
@@ -205,7 +219,8 @@ def test_a_viewer_changes_nothing_with_a_post(vera_client, acme_objects):
     for name, _route, arguments in object_patterns():
         url = reverse(name, kwargs=kwargs_for(name, arguments, acme_objects))
         status = vera_client.post(url).status_code
-        assert status in (403, 405), f"POST {url} answered {status}"
+        allowed = (403, 404, 405) if name in PERSONAL else (403, 405)
+        assert status in allowed, f"POST {url} answered {status}"
     assert Contact.objects.filter(company_name="Geheim GmbH", archived=False).exists()
     assert Note.objects.filter(text="Vertraulich").exists()
     assert Membership.objects.count() == 3
@@ -235,17 +250,20 @@ def test_pages_carry_security_headers(alice_client):
 SAMPLE_ARGUMENTS = {
     "accounts:invitation_open": {"token": "t" * 43},
     "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+    "carddav:device_revoke": {"pk": 1},
     "importer:upload": {"target": "customers"},
     "importer:template": {"target": "customers"},
     "importer:reference": {"target": "customers"},
 }
 
 
-def every_url(objects: dict):
+def every_url(objects: dict, *, dav: bool = True):
     from django.urls import reverse
 
     for name, route, pattern in walk(get_resolver()):
         assert name, f"The URL {route} has no name: the audit cannot check it"
+        if not dav and (name in DAV_URLS or name == DAV_REDIRECT):
+            continue
         arguments = list(pattern.pattern.converters)
         if not arguments:
             yield reverse(name)
@@ -260,7 +278,7 @@ def test_every_form_of_the_project_needs_the_csrf_token(alice, acme_objects):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
-    urls = list(every_url(acme_objects))
+    urls = list(every_url(acme_objects, dav=False))
     assert len(urls) > 40
     for url in urls:
         response = client.post(url, {"kind": "company", "company_name": "X", "email": "x@y.de"})
@@ -270,3 +288,71 @@ def test_every_form_of_the_project_needs_the_csrf_token(alice, acme_objects):
     for url in urls:
         assert anonymous.post(url).status_code == 403, f"POST {url} without a CSRF token"
     assert not Contact.objects.filter(company_name="X").exists()
+
+
+# --- CardDAV: Basic authentication, never the session ---------------------------------------
+
+DAV_METHODS = ("GET", "POST", "PROPFIND", "REPORT", "PUT", "DELETE")
+
+
+def dav_urls(objects: dict):
+    from django.urls import reverse
+
+    for name, _route, pattern in walk(get_resolver()):
+        if name in DAV_URLS:
+            arguments = list(pattern.pattern.converters)
+            kwargs = kwargs_for(name, arguments, objects) if arguments else {}
+            yield name, reverse(name, kwargs=kwargs)
+
+
+def test_the_carddav_redirect_only_redirects(alice_client):
+    from django.urls import reverse
+
+    for method in DAV_METHODS:
+        response = alice_client.generic(method, reverse(DAV_REDIRECT))
+        assert (response.status_code, response["Location"]) == (301, "/dav/"), method
+
+
+def test_the_audit_knows_every_carddav_resource():
+    names = {name for name, _route, _pattern in walk(get_resolver()) if name.startswith("carddav:")}
+    views = {
+        n
+        for n in names
+        if n not in {"carddav:devices", "carddav:device_create", "carddav:device_revoke"}
+    }
+    assert views == DAV_URLS
+
+
+def test_the_session_cookie_opens_no_carddav_resource(alice, acme_objects):
+    """What CSRF protection guards against cannot happen here: a cookie alone gets 401."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    for _name, url in dav_urls(acme_objects):
+        for method in DAV_METHODS:
+            response = client.generic(method, url, b"", content_type="text/vcard")
+            assert response.status_code == 401, f"{method} {url} with the session cookie"
+    assert Contact.objects.filter(company_name="Geheim GmbH", archived=False).exists()
+
+
+def test_another_organization_gets_404_on_every_carddav_object(charlie, acme_objects):
+    import base64
+
+    from django.test import Client
+
+    device = AppPassword(user=charlie, name="Charlie's phone")
+    password = device.issue()
+    device.save()
+    token = base64.b64encode(f"{charlie.email}:{password}".encode()).decode()
+    client = Client(HTTP_AUTHORIZATION=f"Basic {token}")
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:X\r\nN:X;;;;\r\nEND:VCARD\r\n"
+    for name, url in dav_urls(acme_objects):
+        if name not in DAV_OBJECT_URLS:
+            continue
+        for method in DAV_METHODS:
+            if method == "POST":
+                continue  # no DAV resource answers POST: 405 for everyone, before any lookup
+            response = client.generic(method, url, card.encode(), content_type="text/vcard")
+            assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
+    assert Contact.objects.filter(company_name="Geheim GmbH", archived=False).exists()
