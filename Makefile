@@ -71,6 +71,8 @@ format: install-dev
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
+# Not started here: `manage.py purge_trash` (what has been in the trash longer than TRASH_DAYS),
+# to be run daily from cron or a systemd timer (README, "Trash and history").
 serve: WORKER_ARGS = --no-reload
 serve: install
 	$(PY) manage.py migrate --noinput

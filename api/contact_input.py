@@ -6,9 +6,9 @@ form's verdict, field by field, is translated back into the JSON's paths. So the
 nothing that the form would refuse, and says why in the same words.
 
 On PUT, lexoffice's fields are replaced as given (one left out is emptied, as at lexoffice);
-Kontor's own fields that lexoffice lacks (industry, a person's title, a contact person's title,
-position, extension and mobile number) stay as they were when they are left out, so that an
-integration written for lexoffice does not wipe them.
+Kontor's own fields that lexoffice lacks (industry, tags, a person's title, a contact person's
+title, position, extension and mobile number) stay as they were when they are left out, so that
+an integration written for lexoffice does not wipe them.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from accounts.models import Organization
 from contacts_app.forms import ContactForm
 from contacts_app.models import Contact, ContactPerson
 
@@ -40,6 +41,7 @@ FORM_TO_JSON = {
     "last_name": "person.lastName",
     "industry": "industry",
     "has_shipping_address": "addresses.shipping",
+    "tags": "tags",
     **{f"billing_{part}": f"addresses.billing[0].{name}" for name, part in ADDRESS_PARTS.items()},
     **{f"shipping_{part}": f"addresses.shipping[0].{name}" for name, part in ADDRESS_PARTS.items()},
     **{field: f"emailAddresses.{kind}[0]" for kind, field in EMAIL_KINDS.items()},
@@ -71,10 +73,10 @@ def kind_of(payload: Mapping[str, Any]) -> tuple[str | None, list[Detail]]:
 
 def form_data(
     payload: Mapping[str, Any], kind: str, current: Contact | None
-) -> tuple[dict[str, str], list[Detail]]:
+) -> tuple[dict[str, Any], list[Detail]]:
     """The contact form's POST data for `payload`, and what cannot even be put into it."""
     problems: list[Detail] = []
-    data: dict[str, str] = {"kind": kind}
+    data: dict[str, Any] = {"kind": kind}
     roles = payload.get("roles") or {}
     if "customer" in roles:
         data["is_customer"] = "on"
@@ -92,6 +94,10 @@ def form_data(
         data["last_name"] = _text(person.get("lastName"))
         data["title"] = _kept(person, "title", current.title if current else "")
     data["industry"] = _kept(payload, "industry", current.industry if current else "")
+    if "tags" in payload:
+        tags: list[str] = list(payload["tags"])
+    else:
+        tags = list(current.tags.values_list("name", flat=True)) if current else []
 
     addresses = payload.get("addresses") or {}
     for prefix, message in (
@@ -124,6 +130,7 @@ def form_data(
     persons = company.get("contactPersons") or [] if kind == Contact.Kind.COMPANY else []
     data.update(_person_rows(persons, current))
     data.update({"profiles-TOTAL_FORMS": "0", "profiles-INITIAL_FORMS": "0"})
+    data["tags"] = tags
     return data, problems
 
 
@@ -181,7 +188,7 @@ def form_errors(form: ContactForm) -> list[Detail]:
 
 
 def check_contact(
-    payload: Mapping[str, Any], current: Contact | None
+    payload: Mapping[str, Any], current: Contact | None, *, organization: Organization
 ) -> tuple[ContactForm | None, list[Detail]]:
     """The valid contact form for `payload`, or None and every reason it is not valid."""
     kind, problems = kind_of(payload)
@@ -195,7 +202,7 @@ def check_contact(
         field = "person" if kind == Contact.Kind.PERSON else "company"
         return None, [field_error(field, stays, "kind")]
     data, problems = form_data(payload, kind, current)
-    form = ContactForm(data, instance=current)
+    form = ContactForm(data, instance=current, organization=organization)
     if not form.is_valid() or problems:
         return None, problems + (form_errors(form) if form.is_bound else [])
     return form, []

@@ -1,8 +1,8 @@
 """Contacts as the API answers them, in lexoffice's shape, straight from database rows.
 
-A page of 250 contacts costs five queries whatever the page: the count, the page's ids (from
+A page of 250 contacts costs six queries whatever the page: the count, the page's ids (from
 an index, without reading the contacts before the page), the contacts' values, their contact
-persons and their notes. No model instance is made: building the dicts from rows
+persons, their notes and their tags. No model instance is made: building the dicts from rows
 is what makes a page several times faster than a serializer would be. (The newest note as a
 subquery of the contacts' query would cost more: SQLite works it out for the contacts a deep
 page skips too.)
@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from contacts_app.models import Contact, ContactPerson, Note
+from contacts_app.tags import tag_names_by_contact
 
 from .ids import CONTACT, ORGANIZATION, to_uuid
 
@@ -94,6 +95,7 @@ def contact_rows(contacts: QuerySet[Contact]) -> list[dict[str, Any]]:
     found = {row["id"]: row for row in Contact.objects.filter(id__in=ids).values(*VALUES)}
     rows = [found[pk] for pk in ids if pk in found]
     notes = newest_notes(ids)
+    tags = tag_names_by_contact(ids)
     persons: dict[int, list[dict[str, Any]]] = defaultdict(list)
     companies = [row["id"] for row in rows if row["kind"] == Contact.Kind.COMPANY]
     if companies:
@@ -106,6 +108,7 @@ def contact_rows(contacts: QuerySet[Contact]) -> list[dict[str, Any]]:
     for row in rows:
         row["persons"] = persons.get(row["id"], [])
         row["newest_note"] = notes.get(row["id"], "")
+        row["tags"] = tags.get(row["id"], [])
     return rows
 
 
@@ -181,7 +184,7 @@ def contact_json(row: dict[str, Any]) -> dict[str, Any]:
         note=row["newest_note"] or "",
         archived=row["archived"],
         industry=row["industry"],
-        tags=[],
+        tags=row["tags"],
         createdDate=stamp(row["created_at"]),
         updatedDate=stamp(row["updated_at"]),
     )

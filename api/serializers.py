@@ -112,10 +112,9 @@ class ContactSerializer(serializers.Serializer):
     archived = serializers.BooleanField(required=False)
     industry = text(help_text="Kontor's own; left out on PUT it stays as it was.")
     tags = serializers.ListField(
-        child=serializers.CharField(),
-        read_only=True,
+        child=serializers.CharField(allow_blank=False),
         required=False,
-        help_text="Coming with Kontor's tags: always empty for now.",
+        help_text="Kontor's tags, by name (new names make new tags); left out on PUT they stay.",
     )
     createdDate = serializers.DateTimeField(read_only=True)
     updatedDate = serializers.DateTimeField(read_only=True)

@@ -1,5 +1,11 @@
-"""Import benchmark: the 2 MiB sample (≈ 9,000 customers) through Kontor's importer, preview and
-commit, beside the same file through a plain django-import-export Resource (the baseline).
+"""Import benchmark: the 2 MiB sample (7,895 customers) through Kontor's importer, preview and
+commit, and its undo; beside the same import with the history switched off, the floor (the same
+rows written with nothing else, `benchmarks.import_floor`) and the same file through a plain
+django-import-export Resource (the baseline).
+
+The goals that depend on the machine are ratios of figures taken in the same run, so that they
+hold on any machine: the history costs the import at most 15 %, preview and commit together
+take at most twice the floor.
 
 Run with `make bench` (or `python -m benchmarks.imports`). It uses its own SQLite file under var/.
 """
@@ -18,6 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "importer" / "fixtures" / "kunden-2mib-cp1252.csv"
 DB_FILE = ROOT / "var" / "bench-import.sqlite3"
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
+GOAL_HISTORY_COST = 0.15  # the history may cost an import at most this much more
+GOAL_FLOOR_RATIO = 2.0  # preview + commit at most this many times the floor
+GOAL_UNDO_MS = 1000.0
 
 
 def setup_django() -> None:
@@ -71,7 +80,49 @@ def preview_then_commit(organization, data: bytes, by=None) -> dict:
         "previewed": previewed,
         "imported": imported,
         "queries": len(queries),
+        "run": run,
     }
+
+
+def without_history(step, *args, **kwargs):
+    """`step` with the history switched off, as no import of Kontor's runs: the benchmark's
+    measure of what the history costs."""
+    from history.services import recording_off
+
+    with recording_off():
+        return step(*args, **kwargs)
+
+
+def undo_seconds(run, by=None) -> tuple[float, int]:
+    """Seconds to undo `run`, and the records it deleted."""
+    from importer import services
+
+    gc.collect()
+    started = time.perf_counter()
+    outcome = services.undo(run, by=by)
+    return time.perf_counter() - started, outcome.deleted
+
+
+def floor_seconds(organization, data: bytes) -> float:
+    from benchmarks.import_floor import prepared_rows, write_floor
+
+    prepared = prepared_rows(organization, data)
+    gc.collect()
+    return write_floor(prepared)
+
+
+def ratio_lines(on: dict, off: dict, floor: list[float]) -> list[str]:
+    """The ratios of the goals, from medians of seconds ("preview" and "commit" lists)."""
+    with_history = median_ms(on["preview"]) + median_ms(on["commit"])
+    without = median_ms(off["preview"]) + median_ms(off["commit"])
+    cost = with_history / without - 1
+    times_floor = with_history / median_ms(floor)
+    return [
+        f"{'history: with ÷ without − 1':<44}{cost:>11.0%} {'≤ 15 %':>13}"
+        f"  {'met' if cost <= GOAL_HISTORY_COST else 'MISSED'}",
+        f"{'preview + commit ÷ floor':<44}{times_floor:>11.2f}× {'≤ 2×':>13}"
+        f"  {'met' if times_floor <= GOAL_FLOOR_RATIO else 'MISSED'}",
+    ]
 
 
 def run() -> list[tuple[str, float]]:
@@ -101,9 +152,20 @@ def run() -> list[tuple[str, float]]:
         result = CustomerResource().import_data(dataset, dry_run=False)
         return result.totals["new"]
 
-    runs = [preview_then_commit(next(orgs), data) for _ in range(REPEAT)]
-    preview_times = [r["preview"] for r in runs]
-    commit_times = [r["commit"] for r in runs]
+    # Turns: with history, without, the floor; each into an organization of its own.
+    on: dict[str, list[float]] = {"preview": [], "commit": []}
+    off: dict[str, list[float]] = {"preview": [], "commit": []}
+    floor, runs = [], []
+    for _ in range(REPEAT):
+        runs.append(preview_then_commit(next(orgs), data))
+        unrecorded = without_history(preview_then_commit, next(orgs), data)
+        floor.append(floor_seconds(next(orgs), data))
+        for steps, measured in ((on, runs[-1]), (off, unrecorded)):
+            steps["preview"].append(measured["preview"])
+            steps["commit"].append(measured["commit"])
+    preview_times, commit_times = on["preview"], on["commit"]
+    undone = [undo_seconds(r["run"]) for r in runs]
+    undo_times = [seconds for seconds, _deleted in undone]
     baseline_times = []
     for _ in range(max(1, REPEAT // 2)):
         gc.collect()
@@ -139,15 +201,28 @@ def run() -> list[tuple[str, float]]:
         f"{'commit (check against database, write all)':<44}{median_ms(commit_times):>12.0f}"
         f"{'≤ 1000':>14}"
     )
+    print(
+        f"{'  the same without history':<44}"
+        f"{median_ms(off['preview']):>8.0f} +{median_ms(off['commit']):>5.0f}"
+    )
+    print(f"{'floor: the same rows, bare executemany':<44}{median_ms(floor):>12.0f}")
+    undo_ms = median_ms(undo_times)
+    print(
+        f"{'undo (all ' + format(undone[-1][1], ',') + ' records deleted)':<44}{undo_ms:>12.0f}"
+        f"{'≤ 1000':>14}  {'met' if undo_ms <= GOAL_UNDO_MS else 'MISSED'}"
+    )
     print(f"{'baseline: plain django-import-export':<44}{base:>12.0f}")
     print(f"{'speed-up (baseline ÷ preview+commit)':<44}{base / ours:>12.1f}×{'≥ 5×':>13}")
     print(f"{'peak Python memory, preview and commit':<44}{peak / 1e6:>10.0f} MB{'≤ 200 MB':>14}")
     print(f"{'queries: commit of 1,000 rows':<44}{small_queries:>12}")
     print(f"{'queries: commit of all rows':<44}{runs[-1]['queries']:>12}")
+    for line in ratio_lines(on, off, floor):
+        print(line)
     print(f"Rows in the database: {Contact.objects.count():,}")
     return [
         ("import preview", median_ms(preview_times)),
         ("import commit", median_ms(commit_times)),
+        ("import undo", undo_ms),
     ]
 
 

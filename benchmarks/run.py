@@ -14,9 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 BENCHMARKS = [
     "benchmarks.contacts",
+    "benchmarks.bulk",
     "benchmarks.imports",
+    "benchmarks.duplicates",
     "benchmarks.postgres",
     "benchmarks.api",
+    "benchmarks.carddav",
 ]
 
 

@@ -52,6 +52,11 @@ MAIL_LIMIT_WINDOW_SECONDS = int(os.environ.get("MAIL_LIMIT_WINDOW_SECONDS", "360
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_IP_LIMIT = int(os.environ.get("LOGIN_FAILURE_IP_LIMIT", "20"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# Days a deleted contact or product stays in the trash, restorable, before
+# `manage.py purge_trash` deletes it for good.
+TRASH_DAYS = int(os.environ.get("TRASH_DAYS", "30"))
+if TRASH_DAYS < 1:
+    raise ImproperlyConfigured("TRASH_DAYS must be at least 1.")
 # How many reverse proxies in front of Kontor append to X-Forwarded-For (0: none, trust nothing).
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 
@@ -80,8 +85,10 @@ INSTALLED_APPS = [
     "history",
     "contacts_app",
     "products",
+    "trash",
     "importer",
     "api",
+    "carddav",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +192,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 LANGUAGE_CODE = "en"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day before month with a 24-hour clock (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
@@ -236,6 +245,9 @@ REQUEST_BODY_MAX_BYTES = 1024 * 1024
 REQUEST_BODY_LIMIT_EXEMPT_URLS = {
     "importer:upload",  # files up to IMPORT_MAX_BYTES, refused while they stream in
 }
+# CardDAV: a card a device sends (PUT) has at most this many bytes (a photo included); a
+# larger one is refused with 413 before it is read.
+CARDDAV_CARD_MAX_BYTES = int(os.environ.get("CARDDAV_CARD_MAX_BYTES", str(256 * 1024)))
 # Uploads: the importer takes files up to 2 MiB; anything above is refused while it streams in.
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlencode
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef
+from django.http import Http404, QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organization
+
 from . import phones, validators
-from .models import Contact, ContactPerson, Note, NumberSequence, WebProfile
-from .selectors import ContactFilter
+from .list_columns import COLUMNS
+from .models import Contact, ContactPerson, ContactTag, Note, NumberSequence, Tag, WebProfile
+from .selectors import ContactFilter, row_count
 from .services import NUMBER_RANGES, settle_shipping_address
+from .tag_forms import TagsField
+from .tag_names import sorted_names
 from .widgets import QuickSelect
 
 # What a person types into a contact: every field of the contact but those the code sets
 # (numbers are handed out, archiving is an action of its own).
 NOT_TYPED = {"id", "organization", "created_by", "updated_by", "customer_number", "supplier_number"}
-NOT_TYPED |= {"archived"}
+NOT_TYPED |= {"archived", "card_properties"}  # a phone's card keeps what no field holds
 CONTACT_FIELDS = [
     f.name for f in Contact._meta.concrete_fields if f.editable and f.name not in NOT_TYPED
 ]
@@ -121,6 +133,10 @@ WebProfileFormSet = forms.formset_factory(
 )
 
 
+def tag_names_of(contact: Contact) -> list[str]:
+    return sorted_names(contact.tags.values_list("name", flat=True))
+
+
 # What tells one contact from another: changing it asks again about look-alikes.
 IDENTIFYING_FIELDS = {"kind", "company_name", "title", "first_name", "last_name"}
 IDENTIFYING_FIELDS.update(Contact.EMAIL_FIELDS)
@@ -128,7 +144,8 @@ IDENTIFYING_FIELDS.update(Contact.EMAIL_FIELDS)
 
 class ContactForm(forms.ModelForm):
     """A contact with its contact persons (`persons`) and web profiles (`profiles`) as formsets,
-    valid only when all three are."""
+    valid only when all three are, and its tags (`tags`: names, among the `organization`'s
+    or new)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     confirm_duplicate = forms.BooleanField(widget=forms.HiddenInput, required=False)
@@ -143,9 +160,11 @@ class ContactForm(forms.ModelForm):
             **{f: forms.TextInput(attrs={"type": "tel"}) for f in Contact.PHONE_FIELDS},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organization: Organization | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["tags"] = TagsField(organization=organization, label=_("Tags"))
         if self.instance.pk:
+            self.initial.setdefault("tags", tag_names_of(self.instance))
             self.fields["kind"].disabled = True
             self.fields["kind"].help_text = _("A contact stays a company or a person.")
             self.fields["version"].initial = self.instance.version
@@ -224,6 +243,9 @@ class ContactForm(forms.ModelForm):
         cleaned = self.cleaned_data
         return {name: cleaned[name] for name in CONTACT_FIELDS if name in cleaned}
 
+    def tag_names(self) -> list[str]:
+        return self.cleaned_data.get("tags", [])
+
     def person_rows(self) -> list[dict]:
         return _without_delete(self.persons.people())
 
@@ -268,7 +290,27 @@ class NoteForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
+SORT_CHOICES = [
+    ("name", _("Name, A–Z")),
+    ("-name", _("Name, Z–A")),
+    ("number", _("Number, lowest first")),
+    ("-number", _("Number, highest first")),
+    ("city", _("City, A–Z")),
+    ("-city", _("City, Z–A")),
+    ("-changed", _("Last change, newest first")),
+    ("changed", _("Last change, oldest first")),
+]
+# A selection handed to the export names at most this many contacts (the ticked rows of a page).
+MAX_SELECTED_IDS = 500
+
+
 class ContactFilterForm(forms.Form):
+    """The list's filter as the query string carries it.
+
+    Tags are given by id (`tag`, repeated for several); with the `organization`, an id that
+    is not one of its tags answers 404, as every other object of another organization does.
+    """
+
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     role = forms.ChoiceField(
         label=_("Role"),
@@ -285,19 +327,15 @@ class ContactFilterForm(forms.Form):
         ],
     )
     archived = forms.BooleanField(label=_("Archived"), required=False)
-    sort = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        choices=[
-            ("name", _("Name")),
-            ("number", _("Number")),
-            ("city", _("City")),
-            ("-changed", _("Last change")),
-        ],
-    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, data: Any = None, *, organization: Organization | None = None) -> None:
+        super().__init__(data)
+        self.organization = organization
 
     def as_filter(self) -> ContactFilter:
-        """The filter the query string asks for; invalid choices are simply dropped."""
+        """The filter the query string asks for; invalid choices are simply dropped, but a tag
+        that is not the organization's is not found (404)."""
         self.is_valid()
         data = self.cleaned_data
         return ContactFilter(
@@ -306,4 +344,66 @@ class ContactFilterForm(forms.Form):
             kind=data.get("kind", ""),
             archived=bool(data.get("archived")),
             sort=data.get("sort") or "name",
+            tags=self._tag_ids(),
+            ids=self._ids(),
         )
+
+    def _tag_ids(self) -> tuple[int, ...]:
+        wanted = self.data.getlist("tag") if hasattr(self.data, "getlist") else []
+        if not wanted:
+            return ()
+        if not all(value.isascii() and value.isdigit() for value in wanted):
+            raise Http404("no such tag")
+        ids = tuple(dict.fromkeys(int(value) for value in wanted))
+        if self.organization is None:
+            return ids
+        own = Tag.objects.filter(organization=self.organization, pk__in=ids)
+        if len(ids) == 1:
+            if not own.exists():
+                raise Http404("no such tag")
+            return ids
+        # The rarest tag first: counting and finding a page start from its few rows.
+        carried = dict(
+            own.values_list("pk", row_count(ContactTag.objects.filter(tag_id=OuterRef("pk"))))
+        )
+        if len(carried) != len(ids):
+            raise Http404("no such tag")
+        return tuple(sorted(ids, key=lambda pk: carried[pk] or 0))
+
+    def _ids(self) -> tuple[int, ...]:
+        values = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
+        ids = [int(v) for v in values[:MAX_SELECTED_IDS] if v.isascii() and v.isdigit()]
+        return tuple(dict.fromkeys(ids))
+
+
+def list_query(flt: ContactFilter, *, ids: Sequence[int] = ()) -> str:
+    """The query string of the list showing `flt` (without its page), e.g. to return to it;
+    with `ids`, of just those contacts among them."""
+    params: list[tuple[str, Any]] = [
+        (name, value)
+        for name, value in (("q", flt.query), ("role", flt.role), ("kind", flt.kind))
+        if value
+    ]
+    if flt.archived:
+        params.append(("archived", "on"))
+    params += [("tag", pk) for pk in flt.tags]
+    params.append(("sort", flt.sort))
+    params += [("ids", pk) for pk in ids]
+    return urlencode(params)
+
+
+class ListColumnsForm(forms.Form):
+    """The columns a user wants on the list; `params` is the list's query string to return to."""
+
+    columns = forms.MultipleChoiceField(
+        label=_("Columns"),
+        required=False,
+        choices=[(column.key, column.label) for column in COLUMNS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    params = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def list_url(self) -> str:
+        # Read and written again as a query string, so it can only lead back to the list.
+        params = QueryDict(str(self.data.get("params", ""))[:2000]).urlencode()
+        return reverse("contacts:list") + (f"?{params}" if params else "")

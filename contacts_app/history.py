@@ -1,4 +1,5 @@
-"""A contact as the history sees it: its fields, contact persons and web profiles as one state.
+"""A contact as the history sees it: its fields, contact persons, web profiles and the names of
+its tags as one state.
 
 The state is plain JSON (countries as codes), so that two states compare field by field and
 an earlier one can be written back through the services like any other change.
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from history.models import Change
 
 from .models import Contact, ContactPerson, WebProfile
+from .tag_names import sorted_names
 
 KIND = "contact"
 NOTE_KIND = "note"
@@ -49,8 +51,10 @@ def contact_state(
     contact: Contact,
     persons: Iterable[ContactPerson | Mapping[str, Any]] | None = None,
     profiles: Iterable[WebProfile | Mapping[str, Any]] | None = None,
+    tags: Iterable[str] | None = None,
 ) -> dict[str, Any]:
-    """The contact's state; persons and profiles are read from the database if not given."""
+    """The contact's state; persons, profiles and tag names are read from the database if not
+    given."""
     state = {name: plain(getattr(contact, name)) for name in TRACKED}
     if persons is None:
         persons = contact.persons.all() if contact.pk else []
@@ -60,6 +64,11 @@ def contact_state(
     state["profiles"] = sorted(
         (_row(p, PROFILE_FIELDS) for p in profiles), key=lambda p: (p["kind"], p["value"])
     )
+    if tags is None:
+        tags = contact.tags.values_list("name", flat=True) if contact.pk else []
+    # Names, not ids: the timeline shows them as they were, and a restored version gets its
+    # tags back by name even after one was deleted.
+    state["tags"] = sorted_names(tags)
     return state
 
 
@@ -83,6 +92,13 @@ class TimelineEntry:
     change: Change
     lines: list[tuple[str, str, str]]  # (what, before, after), as the page shows them
     restorable: bool
+    # A change of a contact merged into this one (its history moved here): that contact's name.
+    merged_contact: str = ""
+    # The merge this change is the entry of, the names of the contacts merged, and whether the
+    # merge can be undone from here.
+    merge: Any = None
+    merged_names: str = ""
+    undoable: bool = False
 
 
 def _label(name: str) -> str:
@@ -90,6 +106,8 @@ def _label(name: str) -> str:
         return str(_("contact persons"))
     if name == "profiles":
         return str(_("web profiles"))
+    if name == "tags":
+        return str(_("tags"))
     if name == "text":
         return str(_("note"))
     try:
@@ -109,25 +127,51 @@ def _shown(name: str, value: Any) -> str:
         return ", ".join(n for n in names if n) or "—"
     if name == "profiles":
         return ", ".join(v.get("value", "") for v in value) or "—"
+    if name == "tags":
+        return ", ".join(value) or "—"
     return str(value)
 
 
+def _with_numbers(contact: Contact) -> str:
+    numbers = ", ".join(str(n) for n in contact.numbers)
+    return f"{contact.display_name} ({numbers})" if numbers else contact.display_name
+
+
 def timeline(contact: Contact) -> list[TimelineEntry]:
-    """The contact's changes and its notes' changes, newest first."""
+    """The contact's changes and its notes' changes, newest first (with those of contacts
+    merged into it)."""
+    from .merging import can_be_undone, merges_of_changes
+
     changes = list(
         Change.objects.filter(contact_id=contact.pk)
         .select_related("changeset__actor")
         .order_by("-id")[:TIMELINE_LENGTH]
     )
-    newest_own = next((c.pk for c in changes if c.kind == KIND), None)
-    return [
-        TimelineEntry(
+    own = [c for c in changes if c.kind == KIND and c.object_id == contact.pk]
+    newest_own = own[0].pk if own else None
+    merges = merges_of_changes(own)
+    merged_contacts = {
+        pk: name
+        for pk, name in Contact.all_objects.filter(
+            pk__in={c.object_id for c in changes if c.kind == KIND and c not in own}
+        ).values_list("pk", "display_name")
+    }
+    entries = []
+    for change in changes:
+        entry = TimelineEntry(
             change=change,
             lines=[
                 (_label(name), _shown(name, old), _shown(name, new))
                 for name, (old, new) in change.fields.items()
             ],
-            restorable=change.kind == KIND and change.pk != newest_own,
+            restorable=change in own and change.pk != newest_own,
+            merged_contact=merged_contacts.get(change.object_id, "")
+            if change.kind == KIND and change not in own
+            else "",
         )
-        for change in changes
-    ]
+        if merge := merges.get(change.pk):
+            entry.merge = merge
+            entry.merged_names = ", ".join(_with_numbers(m.contact) for m in merge.merged.all())
+            entry.undoable = can_be_undone(merge)
+        entries.append(entry)
+    return entries

@@ -1,4 +1,5 @@
-"""The address book: contacts (companies or persons), their contact persons, web profiles and notes.
+"""The address book: contacts (companies or persons), their contact persons, web profiles, notes
+and tags, and each user's way of showing the list.
 
 Modelled on lexoffice's contact so that its users find everything they had.
 """
@@ -40,6 +41,62 @@ class LiveContactManager(models.Manager.from_queryset(ContactQuerySet)):  # type
 # Every index the list and its searches use leaves out the trash, so that it costs them
 # nothing (a query asking for live contacts can use such a partial index).
 LIVE = Q(deleted_at__isnull=True)
+
+
+TAG_NAME_MAX = 50
+
+
+class Tag(models.Model):
+    """A keyword of the organization's ("Schlagwort") that any number of contacts carry.
+
+    Two names the search would take for one ("Müller", "muller", "Mueller") cannot both be
+    tags: `folded_name` is the name as the search folds it, `spelled_name` with the umlauts
+    spelled out, and each is unique in the organization (see `contacts_app.tags.name_keys`).
+    """
+
+    class Colour(models.TextChoices):
+        # A fixed palette: each is a light background with dark text of at least 4.5:1
+        # contrast (WCAG AA), drawn by the `tag-<colour>` classes of static/css/kontor.css.
+        GREY = "grey", _("grey")
+        BLUE = "blue", _("blue")
+        TEAL = "teal", _("teal")
+        GREEN = "green", _("green")
+        YELLOW = "yellow", _("yellow")
+        ORANGE = "orange", _("orange")
+        RED = "red", _("red")
+        PINK = "pink", _("pink")
+        PURPLE = "purple", _("purple")
+
+    # No index of its own: the unique constraints start with it.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="tags", db_index=False
+    )
+    name = models.CharField(_("name"), max_length=TAG_NAME_MAX)
+    colour = models.CharField(
+        _("colour"), max_length=10, choices=Colour.choices, default=Colour.GREY
+    )
+    folded_name = models.CharField(max_length=TAG_NAME_MAX * 2, editable=False)
+    spelled_name = models.CharField(max_length=TAG_NAME_MAX * 2, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["folded_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "folded_name"], name="tag_folded_name_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "spelled_name"], name="tag_spelled_name_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('contacts:list')}?tag={self.pk}"
 
 
 class Contact(ChangeStamped):
@@ -114,6 +171,17 @@ class Contact(ChangeStamped):
     sort_name = models.CharField(max_length=250, blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Changed only through contacts_app.tags, which records each change in the history.
+    tags = models.ManyToManyField(Tag, through="ContactTag", related_name="contacts", blank=True)
+
+    # CardDAV (see carddav/): a card a phone created keeps its name in the address book and
+    # its UID (both empty for contacts made in Kontor, whose card is named after the id).
+    card_name = models.CharField(max_length=200, blank=True, editable=False)
+    card_uid = models.CharField(max_length=200, blank=True, editable=False)
+    # The vCard lines of the contact's card that Kontor has no field for (a birthday, a photo,
+    # a nickname, …), as the phone sent them: written back, so a phone's edit never strips
+    # them. Tracked by the history like any field; no form shows it.
+    card_properties = models.TextField(_("further vCard properties"), blank=True)
 
     objects = LiveContactManager()
     # The trash too: for the trash page, and wherever a number must count as taken.
@@ -149,6 +217,12 @@ class Contact(ChangeStamped):
             models.CheckConstraint(
                 condition=Q(is_customer=True) | Q(is_supplier=True),
                 name="contact_has_a_role",
+            ),
+            # Two phones creating a card of the same name at once make one contact, not two.
+            models.UniqueConstraint(
+                fields=["organization", "card_name"],
+                condition=~Q(card_name=""),
+                name="contact_card_name_unique",
             ),
         ]
         indexes = [
@@ -215,6 +289,24 @@ class Contact(ChangeStamped):
         return [n for n in (self.customer_number, self.supplier_number) if n]
 
 
+class ContactTag(models.Model):
+    """A contact's tag. Its own model, so that the list filters by tag through an index that
+    starts with the tag and bulk actions write rows without loading the contacts."""
+
+    # No index of its own: the unique constraint starts with it.
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+", db_index=False)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "tag"], name="one_tag_per_contact_once")
+        ]
+        indexes = [models.Index(fields=["tag", "contact"], name="contact_tag_by_tag")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} {self.tag_id}"
+
+
 class ContactPerson(models.Model):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="persons")
     salutation = models.CharField(_("salutation"), max_length=25, blank=True)
@@ -227,6 +319,12 @@ class ContactPerson(models.Model):
     phone_extension = models.CharField(_("extension"), max_length=10, blank=True)
     mobile = models.CharField(_("mobile"), max_length=40, blank=True)
     is_primary = models.BooleanField(_("primary"), default=False)
+    # The person's own card in the CardDAV address book: its UID and name stay the same while
+    # the company is edited (the services carry them over when the persons are saved anew), so
+    # a phone updates the card instead of deleting and re-creating it. Empty until the first
+    # save after the person was added; `card_id` then stands in.
+    card_uid = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    card_properties = models.TextField(_("further vCard properties"), blank=True)
 
     class Meta:
         verbose_name = _("contact person")
@@ -244,6 +342,11 @@ class ContactPerson(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in [self.title, self.first_name, self.last_name] if p)
+
+    @property
+    def card_id(self) -> str:
+        """The UID of the person's card (and its name in the address book, with ".vcf")."""
+        return self.card_uid or f"kontor-person-{self.pk}"
 
     @property
     def phone_with_extension(self) -> str:
@@ -316,3 +419,114 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.role} {self.last_value}"
+
+
+class DismissedPair(models.Model):
+    """Two contacts someone said are not the same: the duplicates page shows them apart."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # The lower id first, so that a pair is one row whichever way round it was dismissed.
+    first = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "first", "second"], name="dismissed_pair_once"
+            ),
+            models.CheckConstraint(condition=Q(first__lt=F("second")), name="dismissed_pair_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"
+
+
+class ContactMerge(models.Model):
+    """Contacts merged into one (`kept`): what the undo needs besides the history's fields."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    kept = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    merged_at = models.DateTimeField()
+    undone_at = models.DateTimeField(null=True, blank=True)
+    # The kept contact's change in the history (its fields say what the merge changed there).
+    change = models.ForeignKey(
+        "history.Change", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Rows moved by id, per merged contact, and numbers it handed over: what the undo moves back.
+    moved = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"merge into {self.kept_id}"
+
+
+class MergedContact(models.Model):
+    """A contact merged away: in the trash with this mark of what it went into."""
+
+    merge = models.ForeignKey(ContactMerge, on_delete=models.CASCADE, related_name="merged")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="merged_into")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["merge", "contact"], name="merged_contact_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} → {self.merge_id}"
+
+
+class FormerNumber(models.Model):
+    """A number a contact merged into this one had: reserved for good, found by the search."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="former_numbers")
+    role = models.CharField(max_length=10, choices=NumberSequence.Role.choices)
+    number = models.PositiveIntegerField()
+    merge = models.ForeignKey(
+        ContactMerge, on_delete=models.SET_NULL, null=True, related_name="former_numbers"
+    )
+
+    class Meta:
+        ordering = ["role", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "role", "number"], name="former_number_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.number}"
+
+
+class ContactListPreference(models.Model):
+    """How one user likes the contact list of one organization: its columns and sort order."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # Keys of contacts_app.list_columns.COLUMNS, in their order; keys no longer known are left
+    # out when read.
+    columns = models.JSONField(default=list)
+    sort = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="one_list_preference_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.organization_id}"

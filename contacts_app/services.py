@@ -1,4 +1,4 @@
-"""Everything that changes contacts: creating, updating, numbering, archiving, notes.
+"""Everything that changes contacts: creating, updating, numbering, archiving, the trash, notes.
 
 Views, the importer, management commands and tests all write through these functions, so the
 rules (numbers, search text, optimistic locking) hold whichever way data comes in.
@@ -7,15 +7,17 @@ rules (numbers, search text, optimistic locking) hold whichever way data comes i
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Organization, User
 from history.models import Action, Change, Source
-from history.services import FORM, Via, open_changeset, record_change
+from history.services import FORM, Via, open_changeset, record_change, record_changes
 from history.versions import state_after
 
 from .history import KIND, NOTE_KIND, contact_state
@@ -24,11 +26,13 @@ from .models import (
     SUPPLIER_NUMBERS,
     Contact,
     ContactPerson,
+    FormerNumber,
     Note,
     NumberSequence,
     WebProfile,
 )
 from .search import build_search_text, fold
+from .tags import replace_tags, tags_would_change
 
 NUMBER_RANGES = {
     NumberSequence.Role.CUSTOMER: ("customer_number", CUSTOMER_NUMBERS),
@@ -65,8 +69,9 @@ def allocate_numbers(*, organization: Organization, role: str, count: int = 1) -
     )
     fresh = sequence is None
     if fresh:
-        # Like lexoffice: continue after the highest number contacts already have.
-        highest = Contact.objects.filter(
+        # Like lexoffice: continue after the highest number contacts already have (those in
+        # the trash too: their numbers stay theirs until they are purged).
+        highest = Contact.all_objects.filter(
             organization=organization, **{f"{field}__gte": low, f"{field}__lte": high}
         ).aggregate(m=Max(field))["m"]
         sequence = NumberSequence.objects.create(
@@ -87,11 +92,18 @@ def allocate_numbers(*, organization: Organization, role: str, count: int = 1) -
 def _free_numbers(
     organization: Organization, field: str, start: int, high: int, count: int
 ) -> list[int] | None:
-    """The first `count` numbers from `start` that no contact has, or None if too few."""
+    """The first `count` numbers from `start` that no contact has (in the trash or not), or
+    None if too few."""
     taken = set(
-        Contact.objects.filter(
+        Contact.all_objects.filter(
             organization=organization, **{f"{field}__gte": start, f"{field}__lte": high}
         ).values_list(field, flat=True)
+    )
+    # Numbers of contacts merged into others stay theirs (the search finds them by those).
+    taken.update(
+        FormerNumber.objects.filter(
+            organization=organization, number__gte=start, number__lte=high
+        ).values_list("number", flat=True)
     )
     if high - start + 1 - len(taken) < count:
         return None
@@ -132,11 +144,16 @@ DERIVED_FROM = (
 PERSON_DERIVED_FROM = ("first_name", "last_name", "email", "phone", "mobile")
 
 
-def derived_fields(values: Mapping[str, Any], persons: Sequence[Mapping[str, Any]]) -> dict:
+def derived_fields(
+    values: Mapping[str, Any],
+    persons: Sequence[Mapping[str, Any]],
+    former_numbers: Iterable[int] = (),
+) -> dict:
     """A contact's display name, sort key and search text from its values and contact persons.
 
     `values` maps the contact's field names (those in DERIVED_FROM; missing ones count as empty)
-    to their values; each person maps those in PERSON_DERIVED_FROM.
+    to their values; each person maps those in PERSON_DERIVED_FROM. `former_numbers` are those
+    of contacts merged into it, which the search finds it by too.
     """
     get = values.get
     if get("kind") == Contact.Kind.PERSON:
@@ -151,7 +168,7 @@ def derived_fields(values: Mapping[str, Any], persons: Sequence[Mapping[str, Any
         "search_text": build_search_text(
             names=[get("company_name"), get("first_name"), get("last_name")]
             + [f"{p.get('first_name') or ''} {p.get('last_name') or ''}" for p in persons],
-            numbers=[get("customer_number"), get("supplier_number")],
+            numbers=[get("customer_number"), get("supplier_number"), *former_numbers],
             emails=[get(f) for f in Contact.EMAIL_FIELDS] + [p.get("email") for p in persons],
             phones=[get(f) for f in Contact.PHONE_FIELDS]
             + [p.get("phone") for p in persons]
@@ -162,15 +179,37 @@ def derived_fields(values: Mapping[str, Any], persons: Sequence[Mapping[str, Any
     }
 
 
-def refresh_derived_fields(contact: Contact, persons: Iterable[ContactPerson | dict]) -> None:
-    """Set the contact's display name, sort key and search text from its data (no save)."""
+def refresh_derived_fields(
+    contact: Contact,
+    persons: Iterable[ContactPerson | dict],
+    former_numbers: Iterable[int] | None = None,
+) -> None:
+    """Set the contact's display name, sort key and search text from its data (no save).
+
+    The former numbers are read from the database unless given (a new contact has none).
+    """
     person_values = [
         p if isinstance(p, dict) else {f: getattr(p, f) for f in PERSON_DERIVED_FROM}
         for p in persons
     ]
+    if former_numbers is None:
+        former_numbers = (
+            FormerNumber.objects.filter(contact_id=contact.pk).values_list("number", flat=True)
+            if contact.pk
+            else ()
+        )
     values = {f: getattr(contact, f) for f in DERIVED_FROM}
-    for name, value in derived_fields(values, person_values).items():
+    for name, value in derived_fields(values, person_values, former_numbers).items():
         setattr(contact, name, value)
+
+
+def former_numbers_of(contact_ids: Sequence[int]) -> dict[int, list[int]]:
+    """The former numbers of many contacts in one query, for a bulk `refresh_derived_fields`."""
+    found: dict[int, list[int]] = {pk: [] for pk in contact_ids}
+    rows = FormerNumber.objects.filter(contact_id__in=list(contact_ids))
+    for contact_id, number in rows.values_list("contact_id", "number"):
+        found[contact_id].append(number)
+    return found
 
 
 SHIPPING_FIELDS = (
@@ -215,10 +254,57 @@ def _apply(contact: Contact, data: dict[str, Any]) -> None:
         setattr(contact, name, value)
 
 
+# What tells that a person saved anew is one the contact had: its card's UID when the row
+# carries it (CardDAV, a restored version), else the same name, else the same address or number.
+PERSON_IDENTITIES = (
+    ("card_uid",),
+    ("first_name", "last_name"),
+    ("email",),
+    ("phone",),
+    ("mobile",),
+)
+# What a person's row carries over from the person it is found to be, unless it gives it.
+PERSON_CARRIED = ("card_uid", "card_properties")
+
+
+def _identity(person: ContactPerson | Mapping[str, Any], fields: tuple[str, ...]) -> tuple:
+    get = person.get if isinstance(person, Mapping) else lambda f, d="": getattr(person, f, d)
+    values = tuple(fold(str(get(f, "") or "")).strip() for f in fields)
+    return values if all(values) else ()
+
+
+def _carry_card_identities(old: Sequence[ContactPerson], rows: Sequence[dict]) -> list[dict]:
+    """The rows, each with the card UID (and the card's further properties) of the person it
+    is, so that a phone sees an edited contact person as the same card."""
+    rows = [dict(r) for r in rows]
+    unmatched = list(old)
+    for fields in PERSON_IDENTITIES:
+        for row in rows:
+            if row.get("card_uid") and fields != ("card_uid",):
+                continue
+            key = _identity(row, fields)
+            match = next((p for p in unmatched if key and _identity(p, fields) == key), None)
+            if match is not None:
+                unmatched.remove(match)
+                for name in PERSON_CARRIED:
+                    row.setdefault(name, getattr(match, name))
+                row["card_uid"] = row.get("card_uid") or match.card_id
+    return rows
+
+
+def _give_persons_card_ids(contact: Contact) -> None:
+    """Persons added without a card UID (a form, an import) get the one their card has been
+    known by, before the contact's state is read: the UID is no change of the contact's."""
+    for person in contact.persons.filter(card_uid=""):
+        ContactPerson.objects.filter(pk=person.pk).update(card_uid=person.card_id)
+
+
 def _replace_children(
     contact: Contact, persons: Sequence[dict] | None, profiles: Sequence[dict] | None
 ) -> list[ContactPerson]:
     if persons is not None:
+        old = list(contact.persons.all())
+        persons = _carry_card_identities(old, persons)
         contact.persons.all().delete()
         if contact.kind == Contact.Kind.COMPANY:
             ContactPerson.objects.bulk_create(
@@ -237,9 +323,11 @@ def create_contact(
     by: User | None,
     persons: Sequence[dict] = (),
     profiles: Sequence[dict] = (),
+    tags: Sequence[str] = (),
     via: Via = FORM,
 ) -> Contact:
-    """Create a contact with its contact persons and web profiles; numbers are assigned."""
+    """Create a contact with its contact persons, web profiles and tags (by name, created where
+    missing); numbers are assigned."""
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
@@ -250,6 +338,8 @@ def create_contact(
                 refresh_derived_fields(contact, persons)
                 contact.save()
                 _replace_children(contact, persons, list(profiles))
+                if tags:
+                    replace_tags(contact, tags)
                 changeset = open_changeset(organization=organization, by=by, via=via)
                 record_change(
                     changeset,
@@ -275,22 +365,31 @@ def update_contact(
     expected_version: int,
     persons: Sequence[dict] | None = None,
     profiles: Sequence[dict] | None = None,
+    tags: Sequence[str] | None = None,
     via: Via = FORM,
 ) -> Contact:
     """Save changes unless someone saved the contact since `expected_version` was read.
 
-    `persons` and `profiles` replace the contact's (None: they stay as they are). The change
-    is recorded in the history, field by field.
+    `persons`, `profiles` and `tags` (names, created where missing) replace the contact's
+    (None: they stay as they are). The change is recorded in the history, field by field.
     """
     with transaction.atomic():
-        if _needs_a_number(contact, data):
+        if _needs_a_number(contact, data) or (
+            tags is not None and tags_would_change(contact, tags)
+        ):
             # Numbers are handed out under the organization's lock (see allocate_numbers), which
             # an import takes before it locks contacts: take it first here too, or an import
-            # updating this contact meanwhile would wait for us while we wait for it.
+            # updating this contact meanwhile would wait for us while we wait for it. Tags
+            # change under it too, so that merging or deleting a tag misses none given meanwhile.
             Organization.objects.lock_for_writing(contact.organization_id)
-        current = Contact.objects.select_for_update().get(pk=contact.pk)
+        current = Contact.objects.select_for_update().filter(pk=contact.pk).first()
+        if current is None:
+            # Deleted while the form was sent (an import undone, say): nothing left to save.
+            raise Http404
         if current.version != expected_version:
             raise ContactChanged(Contact.objects.select_related("updated_by").get(pk=contact.pk))
+        if persons is not None:
+            _give_persons_card_ids(current)
         before = contact_state(current)
         data = {k: v for k, v in data.items() if k != "kind"}  # a contact never changes kind
         _apply(current, data)
@@ -298,6 +397,8 @@ def update_contact(
         current.version += 1
         current.updated_by = by
         saved_persons = _replace_children(current, persons, profiles)
+        if tags is not None:
+            replace_tags(current, tags)
         refresh_derived_fields(current, saved_persons)
         current.save()
         after = contact_state(current, persons=saved_persons)
@@ -366,8 +467,9 @@ def trash_contact(*, contact: Contact, by: User | None, via: Via = FORM) -> None
         )
 
 
-def restore_contact(*, contact: Contact, by: User | None, via: Via = FORM) -> None:
-    """Bring a contact back from the trash, with its persons, profiles, notes and numbers."""
+def restore_contact(*, contact: Contact, by: User | None, via: Via = FORM) -> bool:
+    """Bring a contact back from the trash, with its persons, profiles, notes and numbers;
+    False if it was not there (restored or purged meanwhile)."""
     with transaction.atomic():
         now = timezone.now()
         restored = Contact.all_objects.filter(pk=contact.pk, deleted_at__isnull=False).update(
@@ -378,7 +480,7 @@ def restore_contact(*, contact: Contact, by: User | None, via: Via = FORM) -> No
             version=F("version") + 1,
         )
         if not restored:
-            return
+            return False
         contact.deleted_at = contact.deleted_by = None
         changeset = open_changeset(organization=contact.organization, by=by, via=via)
         record_change(
@@ -390,11 +492,78 @@ def restore_contact(*, contact: Contact, by: User | None, via: Via = FORM) -> No
             after={},
             action=Action.RESTORED,
         )
+    return True
 
 
-def delete_contact(*, contact: Contact) -> None:
-    """Delete for good (the trash's purge; tests). Pages move contacts to the trash instead."""
-    contact.delete()
+def delete_contact(*, contact: Contact, by: User | None = None, via: Via = FORM) -> None:
+    """Delete for good, in the trash or not (the admin, tests); pages move contacts to the
+    trash instead, and the trash purges them."""
+    everyone = Contact.all_objects.filter(organization=contact.organization_id)
+    _delete_for_good(everyone, [contact.pk], organization=contact.organization, by=by, via=via)
+
+
+def purge_contacts(
+    *,
+    organization: Organization,
+    ids: Sequence[int],
+    by: User | None,
+    via: Via,
+    trashed_before: datetime | None = None,
+) -> list[str]:
+    """Delete for good those of these contacts that are in the trash (moved there before
+    `trashed_before`, if given), with their contact persons, web profiles and notes; returns
+    the names of those deleted. A contact restored meanwhile stays."""
+    trash = Contact.all_objects.trashed().filter(organization=organization)
+    if trashed_before is not None:
+        trash = trash.filter(deleted_at__lt=trashed_before)
+    return _delete_for_good(trash, ids, organization=organization, by=by, via=via)
+
+
+PURGE_BATCH = 500
+
+
+def _delete_for_good(
+    candidates: QuerySet[Contact],
+    ids: Sequence[int],
+    *,
+    organization: Organization,
+    by: User | None,
+    via: Via,
+) -> list[str]:
+    """Delete those of `candidates` whose id is in `ids`, each deletion recorded; returns
+    their names.
+
+    A few hundred contacts at a time, locked first (a restore waits, then finds nothing):
+    their children go in one statement per table by the contacts' ids (Django deletes rows
+    nothing refers to without reading them), and of the contacts only the ids are read.
+    """
+    deleted: list[str] = []
+    with transaction.atomic():
+        changeset = None
+        for start in range(0, len(ids), PURGE_BATCH):
+            found = list(
+                candidates.select_for_update()
+                .filter(pk__in=ids[start : start + PURGE_BATCH])
+                .values_list("pk", "display_name", "customer_number", "supplier_number")
+            )
+            if not found:
+                continue
+            if changeset is None:
+                changeset = open_changeset(organization=organization, by=by, via=via)
+            record_changes(changeset, [_deletion(*row) for row in found])
+            Contact.all_objects.filter(pk__in=[row[0] for row in found]).only("pk").delete()
+            deleted += [name for _pk, name, *_numbers in found]
+    return deleted
+
+
+def _deletion(pk: int, name: str, customer: int | None, supplier: int | None) -> Change:
+    """A contact's deletion for the history, keeping what named it."""
+    fields: dict[str, list[Any]] = {"display_name": [name, None]}
+    if customer:
+        fields["customer_number"] = [customer, None]
+    if supplier:
+        fields["supplier_number"] = [supplier, None]
+    return Change(kind=KIND, object_id=pk, contact_id=pk, action=Action.DELETED, fields=fields)
 
 
 def _record_note(note: Note, *, by: User | None, via: Via, before, after, action) -> None:
@@ -443,13 +612,15 @@ def delete_note(*, note: Note, by: User | None = None, via: Via = FORM) -> None:
 def restore_version(*, contact: Contact, change: Change, by: User | None) -> Contact:
     """Make the contact what it was right after `change` (itself a change, recorded)."""
     state = state_after(contact_state(contact), change)
-    persons, profiles = state.pop("persons"), state.pop("profiles")
+    persons, profiles, tags = state.pop("persons"), state.pop("profiles"), state.pop("tags")
     when = timezone.localtime(change.changeset.created_at)
     return update_contact(
         contact=contact,
         data=state,
         persons=persons,
         profiles=profiles,
+        # A tag deleted since comes back (in the palette's next colour): the version had it.
+        tags=tags,
         expected_version=contact.version,
         by=by,
         via=Via(Source.RESTORE, label=when.isoformat(timespec="minutes"), reference=change.pk),

@@ -1,9 +1,14 @@
-"""Contact pages: list and search, create, edit, show, archive, delete, vCard and notes."""
+"""Contact pages: list and search, create, edit, show, archive, delete, vCard and notes.
+
+The tags page is in `tag_views.py`, the list's bulk actions in `bulk_views.py`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -16,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import CreateView, DeleteView, DetailView, FormView, ListView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
@@ -33,20 +38,58 @@ from core.views import (
 from history.models import Change
 
 from . import services
-from .forms import ContactFilterForm, ContactForm, NoteForm
+from .bulk_forms import export_formats
+from .forms import ContactFilterForm, ContactForm, ListColumnsForm, NoteForm, list_query
 from .history import KIND, timeline
-from .models import Contact, Note
-from .selectors import ContactFilter, contact_list, ordered_for_page, similar_contacts
+from .list_columns import (
+    COLUMNS,
+    ContactTable,
+    Rows,
+    chosen_columns,
+    list_prefix,
+    remember_columns,
+    remember_sort,
+    row_labels,
+    saved_choice,
+    tags_of,
+)
+from .models import Contact, Note, Tag
+from .selectors import (
+    ContactFilter,
+    contact_list,
+    count_contacts,
+    ordered_for_page,
+    similar_contacts,
+)
 from .vcard import render_vcard
 
 PAGE_SIZE = 25
 
 
 class ContactList(OrganizationMixin, FilteredListMixin, ListView):
+    """The list as a table of the columns the user chose (cards on a phone), sorted by a
+    header or the sort box, both remembered for the user; members tick rows for bulk actions."""
+
     model = Contact
     template_name = "contacts_app/contact_list.html"
     fragment_template_name = "contacts_app/_results.html"
     filter_form_class = ContactFilterForm
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.choice = saved_choice(request.user, self.organization)  # type: ignore[arg-type]
+        response = super().get(request, *args, **kwargs)
+        # The last order chosen (a header, the sort box) is the next visit's.
+        asked = request.GET.get("sort")
+        if asked and asked == self.flt.sort and asked != self.choice.sort:
+            remember_sort(user=request.user, organization=self.organization, sort=asked)  # type: ignore[arg-type]
+        return response
+
+    def get_filter_form(self) -> ContactFilterForm:
+        data = self.request.GET
+        if "sort" not in data and self.choice.sort:
+            data = data.copy()
+            data["sort"] = self.choice.sort
+        return ContactFilterForm(data, organization=self.organization)
 
     def filtered_queryset(self, flt: ContactFilter) -> QuerySet[Contact]:
         return contact_list(self.organization, flt)
@@ -56,16 +99,66 @@ class ContactList(OrganizationMixin, FilteredListMixin, ListView):
 
     def paginate(self, queryset: QuerySet[Contact], page_size: int) -> Page:
         paginator = Paginator(queryset, page_size)
+        paginator.count = count_contacts(self.organization, self.flt, queryset)  # type: ignore[misc]
         # The order that finds the page fastest depends on how many contacts match.
         paginator.object_list = ordered_for_page(queryset, self.flt, paginator.count)
         return paginator.get_page(self.request.GET.get("page"))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["has_any_contact"] = (
-            bool(context["page"].object_list) or self.organization.contacts.exists()
+        contacts = list(context["page"].object_list)
+        columns = chosen_columns(self.choice.columns)
+        shown_tags = tags_of(contacts) if any(c.key == "tags" for c in columns) else {}
+        table = ContactTable(
+            contacts,
+            columns,
+            Rows(shown_tags, row_labels(), list_prefix()),
+            selectable=self.can(Role.MEMBER),
         )
+        without_sort = self.request.GET.copy()
+        for name in ("sort", "page"):
+            without_sort.pop(name, None)
+        context.update(
+            has_any_contact=bool(contacts) or self.organization.contacts.exists(),
+            table=table,
+            header=table.head(self.flt.sort, without_sort.urlencode()),
+            export_formats=export_formats(),
+            # The bulk form sends the filter along, for "all that match".
+            bulk_fields=parse_qsl(list_query(self.flt)),
+        )
+        if not wants_fragment(self.request):
+            # The filter and the column chooser, which the search box's requests leave as
+            # they are.
+            tags = list(Tag.objects.filter(organization=self.organization))
+            context.update(
+                tags=tags,
+                chosen_tags=[tag for tag in tags if tag.pk in self.flt.tags],
+                active_filters=sum(
+                    map(bool, (self.flt.role, self.flt.kind, self.flt.archived, *self.flt.tags))
+                ),
+                columns=[(column, column in columns) for column in COLUMNS],
+            )
         return context
+
+
+class ContactListColumns(OrganizationMixin, FormView):
+    """The columns the user wants on the list (everyone, viewers too: it is their own view)."""
+
+    http_method_names = ["post"]
+    write_role = Role.VIEWER
+    form_class = ListColumnsForm
+
+    def form_valid(self, form: ListColumnsForm) -> HttpResponse:
+        remember_columns(
+            user=self.request.user,  # type: ignore[arg-type]
+            organization=self.organization,
+            keys=form.cleaned_data["columns"],
+        )
+        messages.success(self.request, _("The list shows the columns you chose."))
+        return HttpResponseRedirect(form.list_url())
+
+    def form_invalid(self, form: ListColumnsForm) -> HttpResponse:
+        return HttpResponseRedirect(form.list_url())
 
 
 class ContactDetail(OrganizationMixin, DetailView):
@@ -78,6 +171,7 @@ class ContactDetail(OrganizationMixin, DetailView):
             persons=contact.persons.all(),
             profiles=contact.web_profiles.all(),
             notes=contact.notes.select_related("author"),
+            tags=contact.tags.all(),
             note_form=NoteForm(),
             timeline=timeline(contact),
             **kwargs,
@@ -93,6 +187,9 @@ class ContactFormMixin(EditorMixin):
     template_name = "contacts_app/contact_form.html"
     success_message = ""
     object: Contact | None
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "organization": self.organization}  # type: ignore[misc]
 
     def save(self, form: ContactForm) -> Contact:
         raise NotImplementedError
@@ -120,14 +217,12 @@ class ContactFormMixin(EditorMixin):
         return HttpResponseRedirect(self.object.get_absolute_url())
 
     def look_alikes(self, form: ContactForm) -> list[Contact]:
-        probe = form.look_alike_probe()
-        if probe is None:
+        if form.look_alike_probe() is None:
             return []
-        name, emails = probe
         return similar_contacts(
             self.organization,
-            name=name,
-            emails=emails,
+            values=form.cleaned_data,
+            persons=form.person_rows(),
             exclude_pk=self.object.pk if self.object else None,
         )
 
@@ -151,6 +246,7 @@ class ContactCreate(ContactFormMixin, CreateView):
             data=form.contact_data(),
             persons=form.person_rows(),
             profiles=form.profile_rows(),
+            tags=form.tag_names(),
             by=self.request.user,
         )
 
@@ -164,6 +260,7 @@ class ContactUpdate(ContactFormMixin, UpdateView):
             data=form.contact_data(),
             persons=form.person_rows(),
             profiles=form.profile_rows(),
+            tags=form.tag_names(),
             expected_version=form.cleaned_data.get("version") or self.object.version,
             by=self.request.user,
         )
@@ -179,14 +276,24 @@ class ContactArchive(OrganizationMixin, ArchiveView):
 
 
 class ContactDelete(EditorMixin, DeleteView):
+    """Asks first, then moves the contact to the trash (purged after settings.TRASH_DAYS)."""
+
     model = Contact
     template_name = "contacts_app/contact_confirm_delete.html"
     success_url = reverse_lazy("contacts:list")
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(trash_days=settings.TRASH_DAYS, **kwargs)
+
     def form_valid(self, form: Any) -> HttpResponse:
-        name = str(self.object)
-        services.delete_contact(contact=self.object)
-        messages.success(self.request, _("“%(name)s” was deleted.") % {"name": name})
+        services.trash_contact(contact=self.object, by=self.request.user)
+        days = settings.TRASH_DAYS
+        message = ngettext(
+            "“%(name)s” was moved to the trash. It can be restored there for %(days)d day.",
+            "“%(name)s” was moved to the trash. It can be restored there for %(days)d days.",
+            days,
+        )
+        messages.success(self.request, message % {"name": self.object, "days": days})
         return HttpResponseRedirect(self.get_success_url())
 
 

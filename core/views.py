@@ -62,19 +62,22 @@ class FragmentMixin(_TemplateBase):
 class FilteredListMixin(FragmentMixin):
     """A `ListView` filtered by a GET form and paginated, whose results htmx swaps as you type.
 
-    Subclasses set `filter_form_class` (a form with `as_filter()`) and implement
-    `filtered_queryset(flt)`; the template gets `filter_form`, `flt`, `page` and `params`
-    (the query string without the page, for the pagination links). A page number out of
-    range shows the nearest page instead of an error.
+    Subclasses set `filter_form_class` (a form with `as_filter()`; `get_filter_form()` makes
+    it) and implement `filtered_queryset(flt)`; the template gets `filter_form`, `flt`, `page`
+    and `params` (the query string without the page, for the pagination links). A page number
+    out of range shows the nearest page instead of an error.
     """
 
     filter_form_class: type
     paginate_by: int | None = 25
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.filter_form = self.filter_form_class(request.GET)
+        self.filter_form = self.get_filter_form()
         self.flt = self.filter_form.as_filter()
         return super().get(request, *args, **kwargs)  # type: ignore[misc]
+
+    def get_filter_form(self) -> Any:
+        return self.filter_form_class(self.request.GET)
 
     def filtered_queryset(self, flt: Any) -> QuerySet:
         raise NotImplementedError

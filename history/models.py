@@ -50,6 +50,15 @@ class ChangeSet(models.Model):
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.label}".strip()
 
+    # Django lets a model define its own get_FOO_display; the type stubs declare Django's.
+    def get_source_display(self) -> str:  # type: ignore[no-redef]
+        """The source's name; an import and its undo with the import's number ("import #12"),
+        which its result page has too."""
+        name = str(dict(Source.choices).get(self.source, self.source))
+        if self.source in (Source.IMPORT, Source.UNDO) and self.reference:
+            return f"{name} #{self.reference}"
+        return name
+
 
 class Action(models.TextChoices):
     CREATED = "created", _("created")

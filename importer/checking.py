@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .columns import Column, column_index, normalize_header
-from .formulas import unescape_formula
+from .formulas import FORMULA_STARTS, unescape_formula
 from .reading import ParsedFile
 
 
@@ -32,6 +32,43 @@ class OnDuplicate(models.TextChoices):
 
     UPDATE = "update", gettext_lazy("Update the existing record")
     SKIP = "skip", gettext_lazy("Skip the row")
+
+
+class RowChoice(models.TextChoices):
+    """What a row of a group that needs a decision does (see `Group`)."""
+
+    UPDATE = "update", gettext_lazy("Update that contact anyway")
+    NEW = "new", gettext_lazy("Import as a new contact with the next free number")
+    SKIP = "skip", gettext_lazy("Skip the row")
+
+
+class Group(models.TextChoices):
+    """Rows the import does not apply on its own: the user decides for the group or row by row.
+
+    MISMATCH: the row's number belongs to a contact with another name (or one in the trash).
+    PROBABLE: a row without a number matches a contact by e-mail address, or by name and
+    postal code.
+    """
+
+    MISMATCH = "mismatch", gettext_lazy("Number belongs to another contact")
+    PROBABLE = "probable", gettext_lazy("Probably already in Kontor")
+
+
+@dataclass(frozen=True)
+class ImportChoices:
+    """What the user chose for an import (`ImportRun.choices()`): rows whose number exists
+    (`on_duplicate`), each group's choice and the rows chosen otherwise, by line."""
+
+    on_duplicate: str = OnDuplicate.UPDATE
+    on_mismatch: str = RowChoice.SKIP
+    on_probable: str = RowChoice.SKIP
+    rows: dict[int, str] = field(default_factory=dict)
+
+    def for_row(self, line: int, group: str) -> str:
+        chosen = self.rows.get(line)
+        if chosen:
+            return chosen
+        return self.on_mismatch if group == Group.MISMATCH else self.on_probable
 
 
 @dataclass
@@ -52,6 +89,15 @@ class RowOutcome:
     existing: Any = None
     duplicate_of: int | None = None
     parts: Any = None  # the values split up for writing, when the target's check did that
+    # Cells that look like formulas, imported as text (a notice, not an error).
+    notices: list[CellError] = field(default_factory=list)
+    # Set by the database's part of the check: the group that needs a decision (Group), the
+    # choice that applies to the row (RowChoice), why it is in the group, and for rows that
+    # update a record, what changes ({field: (old, new)}).
+    group: str = ""
+    choice: str = ""
+    reason: str = ""
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     def fail(self, column: str, value: str, message: str) -> None:
         self.errors.append(CellError(self.line, column, value, message))
@@ -82,10 +128,16 @@ class CheckResult:
     def errors(self) -> list[CellError]:
         return [error for row in self.rows for error in row.errors]
 
+    @property
+    def notices(self) -> list[CellError]:
+        return [notice for row in self.rows for notice in row.notices]
 
-FORMULA_START = "="
+    def group(self, group: str) -> list[RowOutcome]:
+        return [row for row in self.rows if row.group == group]
+
+
 # Raised when what the file's part of the check keeps, or how it is kept, changes.
-KEPT_FORMAT = 1
+KEPT_FORMAT = 2
 _SIGNATURE = "importer.checking.kept_rows"
 _DIGEST_SIZE = hashlib.sha256().digest_size
 
@@ -108,6 +160,7 @@ def keep_rows(headers: Sequence[str], rows: Sequence[RowOutcome]) -> bytes:
                     [(e.line, e.column, e.value, e.message) for e in row.errors],
                     row.status,
                     row.duplicate_of,
+                    [(n.line, n.column, n.value, n.message) for n in row.notices],
                 )
                 for row in rows
             ],
@@ -138,8 +191,9 @@ def kept_rows(blob: bytes | memoryview | None) -> tuple[list[str], list[RowOutco
             errors=[CellError(*error) for error in errors],
             status=status,
             duplicate_of=duplicate_of,
+            notices=[CellError(*notice) for notice in notices],
         )
-        for line, cells, values, errors, status, duplicate_of in rows
+        for line, cells, values, errors, status, duplicate_of, notices in rows
     ]
 
 
@@ -183,14 +237,14 @@ def parse_rows(parsed: ParsedFile, mapping: Sequence[str], columns: Sequence[Col
     """Parse every mapped cell of every row; rows with a wrong cell count are invalid."""
     # This loop runs for every cell of a file of thousands of rows: work out once what can be.
     targets = [
-        (index, column, column.key, column.parse)
+        (index, column, column.key, column.parse, column.formula_notice)
         for index, column in enumerate(mapped_columns(mapping, columns))
         if column is not None
     ]
     required = [c for c in columns if c.required and c.key in mapping]
     width = len(parsed.headers)
     formula_message = _(
-        "Cells starting with “=” look like spreadsheet formulas; remove the “=” to import the text."
+        "Starts like a spreadsheet formula: imported as the text it is, nothing is calculated."
     )
     outcomes: list[RowOutcome] = []
     for line, cells in parsed.rows:
@@ -206,19 +260,24 @@ def parse_rows(parsed: ParsedFile, mapping: Sequence[str], columns: Sequence[Col
             )
             continue
         values = row.values
-        for index, column, key, parse in targets:
+        for index, column, key, parse, formula_notice in targets:
             stripped = cells[index].strip()
             if not stripped:
                 continue
-            value = unescape_formula(stripped) if stripped[0] == "'" else stripped
             # An apostrophe in front marks the cell as text, as Kontor's own export writes it.
-            if value[0] == FORMULA_START and value is stripped:
-                row.fail(column.label, value, formula_message)
-                continue
+            value = unescape_formula(stripped) if stripped[0] == "'" else stripped
             try:
-                values[key] = parse(value)
+                parsed_value = values[key] = parse(value)
             except ValidationError as error:
                 row.fail(column.label, value, " ".join(error.messages))
+                continue
+            if (
+                formula_notice
+                and value is stripped
+                and value.startswith(FORMULA_STARTS)
+                and isinstance(parsed_value, str)
+            ):
+                row.notices.append(CellError(line, column.label, value, formula_message))
         for column in required:
             if column.key not in values and not any(e.column == column.label for e in row.errors):
                 row.fail(column.label, "", _("This column is required."))

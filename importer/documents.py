@@ -6,15 +6,16 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from .csv_writing import write_csv
+from .csv_writing import cell, write_csv
 from .reading import MAX_BYTES
 from .targets import ImportTarget
 
 
 def template_csv(target: ImportTarget) -> bytes:
-    """The target's columns in the user's language, with a row of examples."""
+    """The target's columns in the user's language, with a row of examples (escaped like any
+    cell: "+49 30 …" is no formula)."""
     columns = target.columns
-    return write_csv([c.label for c in columns], [[c.example for c in columns]])
+    return write_csv([c.label for c in columns], [[cell(c.example) for c in columns]])
 
 
 # Core PDF fonts know Latin-1 only; these common characters get a plain stand-in.

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .checking import OnDuplicate
+from .checking import OnDuplicate, RowChoice
 from .columns import Column
 from .reading import DELIMITERS, MAX_BYTES, delimiter_label, encoding_choices
 
@@ -99,3 +99,38 @@ class MappingForm(forms.Form):
 
     def mapping(self) -> list[str]:
         return [self.cleaned_data.get(f"col_{i}") or "" for i in range(len(self.headers))]
+
+
+ROW_FIELD = "row_"
+
+
+class RowChoicesForm(forms.Form):
+    """What the rows of the preview's groups do: each group's choice, and rows chosen
+    otherwise (`row_<line>`: a RowChoice, or "" for "as its group"). The rows' fields are
+    read from the data as sent: the preview lists some of a group's rows, which ones depends
+    on the check, and a line the check no longer puts in a group is simply not asked about."""
+
+    on_mismatch = forms.ChoiceField(
+        label=_("Number belongs to another contact"), choices=RowChoice.choices, required=False
+    )
+    on_probable = forms.ChoiceField(
+        label=_("Probably already in Kontor"), choices=RowChoice.choices, required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        rows: dict[int, str] = {}
+        for key in self.data:
+            if not key.startswith(ROW_FIELD):
+                continue
+            line, choice = key[len(ROW_FIELD) :], self.data.get(key, "")
+            if not line.isascii() or not line.isdigit() or not 0 < int(line) < 10**7:
+                raise forms.ValidationError(_("The choice for a row names no line of the file."))
+            if choice and choice not in RowChoice.values:
+                raise forms.ValidationError(
+                    _("“%(choice)s” is no choice for line %(line)s.")
+                    % {"choice": choice[:20], "line": line}
+                )
+            rows[int(line)] = choice
+        cleaned["rows"] = rows
+        return cleaned

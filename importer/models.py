@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 
-from .bulk import one_of
-from .checking import OnDuplicate
+from .bulk import id_ranges, one_of
+from .checking import ImportChoices, OnDuplicate, RowChoice
 
 if TYPE_CHECKING:
     from .targets import ImportTarget
@@ -23,6 +23,9 @@ def _targets():
     from . import targets
 
     return targets
+
+
+__all__ = ["ImportRun", "SavedMapping", "id_ranges", "target_choices"]
 
 
 def target_choices() -> list[tuple[str, str]]:
@@ -62,6 +65,11 @@ class ImportRun(models.Model):
     on_duplicate = models.CharField(
         max_length=10, choices=OnDuplicate.choices, default=OnDuplicate.UPDATE
     )
+    # What the rows of the groups that need a decision do (checking.Group): the group's
+    # choice, and the lines chosen otherwise ({"12": "new"}; see choices()).
+    on_mismatch = models.CharField(max_length=10, choices=RowChoice.choices, default=RowChoice.SKIP)
+    on_probable = models.CharField(max_length=10, choices=RowChoice.choices, default=RowChoice.SKIP)
+    row_choices = models.JSONField(default=dict, blank=True)
     # The rows as the file alone makes them (parsed and checked, see services.check), kept from
     # the preview for the import, with what they were checked for; dropped with the file.
     checked_rows = models.BinaryField(null=True, blank=True, editable=False)
@@ -72,6 +80,9 @@ class ImportRun(models.Model):
     # an undo tells what nobody has changed since.
     created_ids = models.JSONField(default=list, blank=True, editable=False)
     failed_rows = models.BinaryField(null=True, blank=True, editable=False)
+    # What the undo kept because it was changed since the import: name, link and what changed
+    # (see undoing.KeptRecord), for the result page.
+    undo_kept = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -83,6 +94,22 @@ class ImportRun(models.Model):
     @property
     def import_target(self) -> ImportTarget:
         return _targets().get_target(self.target)
+
+    def choices(self) -> ImportChoices:
+        """The user's choices for the rows: stored values that are no choice (any more) are
+        taken as not chosen."""
+        valid = set(RowChoice.values)
+        rows = {
+            int(line): choice
+            for line, choice in (self.row_choices or {}).items()
+            if str(line).isdigit() and choice in valid
+        }
+        return ImportChoices(
+            on_duplicate=self.on_duplicate,
+            on_mismatch=self.on_mismatch if self.on_mismatch in valid else RowChoice.SKIP,
+            on_probable=self.on_probable if self.on_probable in valid else RowChoice.SKIP,
+            rows=rows,
+        )
 
     def created(self) -> set[int]:
         """The ids of the records the import created."""
@@ -116,14 +143,3 @@ class SavedMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.target}"
-
-
-def id_ranges(ids: list[int]) -> list[list[int]]:
-    """Ids as [first, last] ranges of consecutive ones: [1, 2, 3, 7] → [[1, 3], [7, 7]]."""
-    ranges: list[list[int]] = []
-    for pk in sorted(ids):
-        if ranges and pk == ranges[-1][1] + 1:
-            ranges[-1][1] = pk
-        else:
-            ranges.append([pk, pk])
-    return ranges

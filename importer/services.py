@@ -16,12 +16,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
+from history.models import Source
+from history.services import Via, open_changeset
 
 from . import bulk
+from .bulk import id_ranges
 from .checking import (
     KEPT_FORMAT,
     CheckResult,
     OnDuplicate,
+    RowChoice,
     RowOutcome,
     auto_mapping,
     keep_rows,
@@ -30,10 +34,11 @@ from .checking import (
 )
 from .columns import Column, normalize_header
 from .csv_writing import write_csv
-from .formulas import escape_formula
-from .models import ImportRun, SavedMapping, id_ranges
+from .formulas import shield_cell
+from .models import ImportRun, SavedMapping
 from .reading import ImportFileError, ParsedFile, check_size, read_csv
 from .targets import get_target
+from .undoing import UndoOutcome
 
 ABANDONED_AFTER = timedelta(days=1)
 ATTEMPTS = 3
@@ -106,6 +111,39 @@ def set_mapping(run: ImportRun, *, mapping: Sequence[str], on_duplicate: str) ->
     return missing_required(run.mapping, run.import_target.columns)
 
 
+MAX_ROW_CHOICES = 5000
+
+
+def set_choices(
+    run: ImportRun,
+    *,
+    on_mismatch: str | None = None,
+    on_probable: str | None = None,
+    rows: dict[int, str] | None = None,
+) -> None:
+    """Store what the rows of the groups that need a decision do: the groups' choices, and
+    rows chosen otherwise (line → RowChoice; "" for "as its group"), added to those stored.
+    ValueError for anything that is no choice."""
+    valid = set(RowChoice.values)
+    for choice in (on_mismatch, on_probable):
+        if choice is not None and choice not in valid:
+            raise ValueError(f"Not a choice: {choice!r}")
+    stored = {str(k): v for k, v in (run.row_choices or {}).items()}
+    for line, choice in (rows or {}).items():
+        if not isinstance(line, int) or line < 1 or (choice and choice not in valid):
+            raise ValueError(f"Not a choice for a line: {line!r} {choice!r}")
+        if choice:
+            stored[str(line)] = choice
+        else:
+            stored.pop(str(line), None)
+    if len(stored) > MAX_ROW_CHOICES:
+        raise ValueError("Too many rows chosen one by one.")
+    run.on_mismatch = on_mismatch or run.on_mismatch
+    run.on_probable = on_probable or run.on_probable
+    run.row_choices = stored
+    run.save(update_fields=["on_mismatch", "on_probable", "row_choices"])
+
+
 def checked_for(run: ImportRun) -> str:
     """What the file's part of a check depends on: the reading, the columns, the language
     of its messages and the checking rules' version."""
@@ -146,7 +184,7 @@ def check(run: ImportRun, parsed: ParsedFile | None = None, *, keep: bool = True
 def _check_database(run: ImportRun, rows: list[RowOutcome]) -> CheckResult:
     """The database's part of the check of the file's `rows`, with the run's choices."""
     return run.import_target.check_database(
-        rows, run.mapping, organization=run.organization, on_duplicate=run.on_duplicate
+        rows, run.mapping, organization=run.organization, choices=run.choices()
     )
 
 
@@ -184,12 +222,20 @@ def _commit(run: ImportRun, *, by: User | None) -> CheckResult:
         headers, rows = _file_rows(locked, None, keep=False)
         result = _check_database(locked, rows)
         now = timezone.now()
-        created = run.import_target.write(result, organization=run.organization, by=by, now=now)
+        changeset = open_changeset(
+            organization=run.organization,
+            by=by,
+            via=Via(Source.IMPORT, label=run.file_name, reference=run.pk),
+        )
+        created = run.import_target.write(
+            result, organization=run.organization, by=by, now=now, changeset=changeset
+        )
         run.created_ids = id_ranges(created)
         run.status = ImportRun.Status.DONE
         run.finished_at = now
         run.counts = result.counts
         if result.count("invalid"):
+            fill_cells(locked, result)
             run.failed_rows = failed_rows_csv(headers, locked.delimiter, result)
         run.file_data = run.checked_rows = None
         run.checked_for = ""
@@ -209,6 +255,18 @@ def remember_mapping(run: ImportRun, headers: Sequence[str]) -> None:
     )
 
 
+def fill_cells(run: ImportRun, result: CheckResult) -> None:
+    """Give the invalid rows their cells as the file has them. The kept check keeps them only
+    for the rows the file's part refused; a row refused by the database's part (a number taken
+    since) is read from the file again."""
+    missing = {row.line: row for row in result.rows if row.status == "invalid" and not row.cells}
+    if not missing:
+        return
+    for line, cells in parse(run).rows:
+        if line in missing:
+            missing[line].cells = cells
+
+
 def failed_rows_csv(headers: Sequence[str], delimiter: str, result: CheckResult) -> bytes:
     """The invalid rows with their original cells and a column saying what is wrong, in the
     uploaded file's delimiter; its cells and names as they were, formulas escaped."""
@@ -224,21 +282,52 @@ def failed_rows_csv(headers: Sequence[str], delimiter: str, result: CheckResult)
         )
         # Exactly one cell per header, so that the reason stands in the error column.
         cells = (row.cells + [""] * width)[:width]
-        rows.append([*(escape_formula(c) for c in cells), problems])
+        rows.append([*(shield_cell(c) for c in cells), problems])
     return write_csv([*headers, _("Error")], rows, delimiter=delimiter)
 
 
-def undo(run: ImportRun, *, by: User | None) -> tuple[int, list]:
-    with transaction.atomic():
-        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+def draft_failed_rows(run: ImportRun) -> bytes | None:
+    """The rows with errors of an import not done yet, as the preview finds them now (None when
+    there are none): to fix before importing, or when nothing can be imported at all."""
+    with bulk.collector_paused():
+        headers, rows = _file_rows(run, None, keep=True)
+        result = _check_database(run, rows)
+        if not result.count("invalid"):
+            return None
+        fill_cells(run, result)
+        return failed_rows_csv(headers, run.delimiter, result)
+
+
+def undo(run: ImportRun, *, by: User | None) -> UndoOutcome:
+    """Delete what the import created and give what it updated its old values back, except
+    records changed since (kept, and listed on the run); recorded as a change set."""
+    with transaction.atomic(), bulk.collector_paused():
+        locked = ImportRun.objects.select_for_update().defer("file_data").get(pk=run.pk)
         if locked.status != ImportRun.Status.DONE:
             raise ImportFileError(_("Only a finished import can be undone."), code="not_done")
-        deleted, kept = run.import_target.undo(run)
+        # As an import: the organization first, then the records (the target locks those it
+        # touches before it reads what changed them since, so no edit slips in between).
+        Organization.objects.lock_for_writing(run.organization_id)
+        now = timezone.now()
+        changeset = open_changeset(
+            organization=run.organization,
+            by=by,
+            via=Via(Source.UNDO, label=run.file_name, reference=run.pk),
+        )
+        locked.organization = run.organization
+        outcome = run.import_target.undo(locked, by=by, now=now, changeset=changeset)
         run.status = ImportRun.Status.UNDONE
-        run.undone_at = timezone.now()
-        run.counts = {**run.counts, "undone": deleted, "kept": len(kept)}
-        run.save(update_fields=["status", "undone_at", "counts"])
-    return deleted, kept
+        run.undone_at = now
+        run.counts = {
+            **run.counts,
+            "undone": outcome.deleted,
+            "reverted": outcome.reverted,
+            "kept": len(outcome.kept),
+            "not_reverted": run.counts.get("update", 0) if outcome.legacy else 0,
+        }
+        run.undo_kept = outcome.kept
+        run.save(update_fields=["status", "undone_at", "counts", "undo_kept"])
+    return outcome
 
 
 def discard(run: ImportRun) -> None:
@@ -261,12 +350,14 @@ def discard_abandoned(organization: Organization | None = None) -> int:
 
 __all__ = [
     "OnDuplicate",
+    "RowChoice",
     "change_reading",
     "check",
     "commit",
     "discard",
     "discard_abandoned",
     "parse",
+    "set_choices",
     "set_mapping",
     "start_import",
     "undo",

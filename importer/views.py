@@ -1,4 +1,5 @@
-"""The import pages: start and history, columns, preview, import, result, undo, downloads.
+"""The import pages: start and history, columns, preview and choices, import, result, undo, and
+the files of rows with errors (the template, quick reference and exports: `downloads.py`).
 
 Class-based views on the tenancy mixins (`accounts.tenancy`) and the building blocks of
 `core.views`; every choice of target comes from the registry (`importer.targets`). The upload
@@ -19,18 +20,14 @@ from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
 from accounts.tenancy import EditorMixin, OrganizationMixin
-from contacts_app.forms import ContactFilterForm
-from contacts_app.selectors import filtered_contacts
 from core.views import DownloadView, ObjectActionView
 
 from . import services
-from .documents import quick_reference_pdf, template_csv
-from .forms import MappingForm, ReadingForm, UploadForm
+from .forms import MappingForm, ReadingForm, RowChoicesForm, UploadForm
 from .models import ImportRun
+from .preview import SHOWN_NOTICES, row_choice_options, shown_groups, shown_updates
 from .reading import ImportFileError, ParsedFile
-from .targets import TARGETS, ImportTarget, get_target
-from .targets.customers import CUSTOMERS
-from .targets.suppliers import SUPPLIERS
+from .targets import TARGETS
 
 PREVIEW_ROWS = 10
 SHOWN_ERRORS = 200
@@ -185,7 +182,8 @@ class ReadAgain(OrganizationMixin, RunMixin, ObjectActionView):
 
 
 class ImportPreview(EditorMixin, RunMixin, DetailView):
-    """The dry run: counts, the first rows as they will be stored, every problem."""
+    """The dry run: counts, the first rows as they will be stored, the groups that need a
+    decision, what the updates change, every problem and notice."""
 
     template_name = "importer/preview.html"
     drafts_only = True
@@ -202,9 +200,12 @@ class ImportPreview(EditorMixin, RunMixin, DetailView):
         return self.render_to_response(self.get_context_data())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        result = self.result
+        result, run = self.result, self.object
+        target = run.import_target
         shown = [(i, c) for i, c in enumerate(result.columns) if c is not None]
         sample = [row for row in result.rows if row.status in ("new", "update", "unchanged")]
+        updates, other_updates = shown_updates(result, target)
+        notices = result.notices
         return super().get_context_data(
             counts=result.counts,
             columns=[c for _i, c in shown],
@@ -212,6 +213,14 @@ class ImportPreview(EditorMixin, RunMixin, DetailView):
                 (row, [row.values.get(c.key, "") for _i, c in shown])
                 for row in sample[:PREVIEW_ROWS]
             ],
+            groups=shown_groups(result, target, run.choices()),
+            choice_options=row_choice_options(),
+            group_choices=RowChoicesForm.base_fields["on_mismatch"].choices,
+            updates=updates,
+            other_updates=other_updates,
+            other_update_count=max(0, result.count("update") - len(updates)),
+            notices=notices[:SHOWN_NOTICES],
+            notice_count=len(notices),
             errors=result.errors[:SHOWN_ERRORS],
             error_count=len(result.errors),
             duplicates=[row for row in result.rows if row.duplicate_of][:50],
@@ -219,10 +228,48 @@ class ImportPreview(EditorMixin, RunMixin, DetailView):
         )
 
 
-class ImportConfirm(OrganizationMixin, RunMixin, ObjectActionView):
-    """Import the previewed file: every valid row in one transaction."""
+def save_row_choices(request: HttpRequest, run: ImportRun) -> bool:
+    """Store the choices the preview's form sends, if it sends any (False, with a message,
+    when they are no choices)."""
+    form = RowChoicesForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("__all__", []) or [_("Those are no choices.")]:
+            messages.error(request, error)
+        return False
+    data = form.cleaned_data
+    services.set_choices(
+        run,
+        on_mismatch=data["on_mismatch"] or None,
+        on_probable=data["on_probable"] or None,
+        rows=data["rows"],
+    )
+    return True
+
+
+class RowChoicesSave(EditorMixin, RunMixin, ObjectActionView):
+    """What the rows of the preview's groups do; back to the preview, counted anew."""
+
+    drafts_only = True
 
     def act(self, obj: ImportRun) -> str:
+        if save_row_choices(self.request, obj):
+            return _("Your choices are applied; the preview shows what the import will do.")
+        return ""
+
+    def get_success_url(self) -> str:
+        return reverse("importer:preview", args=[self.object.pk])
+
+
+class ImportConfirm(OrganizationMixin, RunMixin, ObjectActionView):
+    """Import the previewed file, with the choices its form sends: every valid row in one
+    transaction."""
+
+    failed = False
+
+    def act(self, obj: ImportRun) -> str:
+        if obj.status == ImportRun.Status.DRAFT and not save_row_choices(self.request, obj):
+            self.failed = True
+            return ""
         try:
             result = services.commit(obj, by=self.request.user)
         except ImportFileError as error:
@@ -234,6 +281,8 @@ class ImportConfirm(OrganizationMixin, RunMixin, ObjectActionView):
         )
 
     def get_success_url(self) -> str:
+        if self.failed:
+            return reverse("importer:preview", args=[self.object.pk])
         return reverse("importer:result", args=[self.object.pk])
 
 
@@ -254,6 +303,11 @@ class ImportResult(OrganizationMixin, RunMixin, DetailView):
         )
 
 
+def failed_rows_name(run: ImportRun) -> str:
+    stem = run.file_name.rsplit(".", 1)[0] or "import"
+    return f"{stem}-{_('errors')}.csv"
+
+
 class FailedRowsDownload(OrganizationMixin, RunMixin, DownloadView):
     """The rows an import left out, with the reason, to fix and upload again."""
 
@@ -261,32 +315,44 @@ class FailedRowsDownload(OrganizationMixin, RunMixin, DownloadView):
         run = self.get_object()
         if not run.failed_rows:
             raise Http404
-        stem = run.file_name.rsplit(".", 1)[0] or "import"
-        return bytes(run.failed_rows), CSV, f"{stem}-{_('errors')}.csv"
+        return bytes(run.failed_rows), CSV, failed_rows_name(run)
+
+
+class DraftFailedRowsDownload(EditorMixin, RunMixin, DownloadView):
+    """The rows the preview finds errors in, before anything is imported."""
+
+    drafts_only = True
+
+    def get_file(self) -> tuple[bytes, str, str]:
+        run = self.get_object()
+        try:
+            data = services.draft_failed_rows(run)
+        except ImportFileError:
+            raise Http404 from None
+        if data is None:
+            raise Http404
+        return data, CSV, failed_rows_name(run)
 
 
 class UndoImport(OrganizationMixin, RunMixin, ObjectActionView):
-    """Delete what an import created, unless it was changed since."""
-
-    kept: list = []
+    """Put back what an import changed and delete what it created, unless changed since."""
 
     def act(self, obj: ImportRun) -> str:
         try:
-            deleted, self.kept = services.undo(obj, by=self.request.user)
+            outcome = services.undo(obj, by=self.request.user)
         except ImportFileError as error:
             messages.error(self.request, error.message)
             return ""
-        return _("Import undone: %(count)s records deleted.") % {"count": deleted}
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().post(request, *args, **kwargs)
-        if self.kept:
+        if outcome.kept:
             messages.warning(
-                request,
-                _("%(count)s records were changed after the import and were kept: %(names)s")
-                % {"count": len(self.kept), "names": ", ".join(str(k) for k in self.kept[:20])},
+                self.request,
+                _("Changed after the import and kept as they are: %(count)s (listed below).")
+                % {"count": len(outcome.kept)},
             )
-        return response
+        return _("Import undone: %(deleted)s deleted, %(reverted)s put back as they were.") % {
+            "deleted": outcome.deleted,
+            "reverted": outcome.reverted,
+        }
 
     def get_success_url(self) -> str:
         return reverse("importer:result", args=[self.object.pk])
@@ -303,63 +369,3 @@ class DiscardUpload(OrganizationMixin, RunMixin, ObjectActionView):
 
     def get_success_url(self) -> str:
         return reverse("importer:start")
-
-
-class TargetFileView(OrganizationMixin, DownloadView):
-    """A file made from the target the URL names (404 for a name no target has)."""
-
-    def names_an_object(self) -> bool:
-        return False  # a target is no record of the organization's
-
-    def get_file(self) -> tuple[bytes, str, str]:
-        try:
-            target = get_target(self.kwargs["target"])
-        except LookupError:
-            raise Http404 from None
-        return self.target_file(target)
-
-    def target_file(self, target: ImportTarget) -> tuple[bytes, str, str]:
-        raise NotImplementedError
-
-
-class TemplateDownload(TargetFileView):
-    """The target's columns with an example row, to fill in."""
-
-    def target_file(self, target: ImportTarget) -> tuple[bytes, str, str]:
-        name = f"kontor-{_('template')}-{target.label.lower()}.csv"
-        return template_csv(target), CSV, name
-
-
-class ReferenceDownload(TargetFileView):
-    """The quick reference to print: every column, its format and an example."""
-
-    as_attachment = False
-
-    def target_file(self, target: ImportTarget) -> tuple[bytes, str, str]:
-        name = f"kontor-{_('quick-reference')}-{target.label.lower()}.pdf"
-        return quick_reference_pdf(target), "application/pdf", name
-
-
-class TargetExport(OrganizationMixin, DownloadView):
-    """Everything of a target the organization has, in the template's columns; the target is
-    given to `as_view()`."""
-
-    target: ImportTarget | None = None
-
-    def get_export(self) -> tuple[ImportTarget, QuerySet]:
-        assert self.target is not None
-        return self.target, self.target.records(self.organization)
-
-    def get_file(self) -> tuple[bytes, str, str]:
-        target, records = self.get_export()
-        return target.export(records), CSV, f"kontor-{target.label.lower()}.csv"
-
-
-class ContactListExport(TargetExport):
-    """The contact list as it is filtered on screen: suppliers when it shows suppliers,
-    customers otherwise."""
-
-    def get_export(self) -> tuple[ImportTarget, QuerySet]:
-        flt = ContactFilterForm(self.request.GET).as_filter()
-        target = SUPPLIERS if flt.role == SUPPLIERS.role else CUSTOMERS
-        return target, filtered_contacts(self.organization, flt)

@@ -108,10 +108,11 @@ class ProductForm(forms.ModelForm):
 
     def clean_number(self) -> str:
         number = self.cleaned_data.get("number", "").strip()
-        if services.number_taken(
+        holder = services.number_holder(
             organization=self.organization, number=number, exclude=self.instance
-        ):
-            raise ValidationError(services.NUMBER_TAKEN, code="unique", params={"number": number})
+        )
+        if holder is not None:
+            raise services.number_error(holder, number)
         return number
 
     def product_data(self) -> dict:

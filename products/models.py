@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -17,6 +18,18 @@ NUMBER_MAX_LENGTH = 18
 PRICE_MAX_DIGITS = 12
 # The units every organization has; others can be typed in. Stored in German, as lexoffice does.
 BUILT_IN_UNITS = (("Stück", _("piece")), ("Stunde", _("hour")))
+
+
+class ProductQuerySet(models.QuerySet["Product"]):
+    def trashed(self) -> ProductQuerySet:
+        return self.filter(deleted_at__isnull=False)
+
+
+class LiveProductManager(models.Manager.from_queryset(ProductQuerySet)):  # type: ignore[misc]
+    """Products not in the trash: what every page, search, import and export sees."""
+
+    def get_queryset(self) -> ProductQuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
 
 
 class Product(ChangeStamped):
@@ -87,8 +100,25 @@ class Product(ChangeStamped):
         validators=[MinValueValidator(Decimal(0))],
     )
     archived = models.BooleanField(_("archived"), default=False)
+    # Set while the product is in the trash: hidden everywhere, its number still taken, back
+    # on restore, purged after settings.TRASH_DAYS.
+    deleted_at = models.DateTimeField(
+        _("moved to the trash"), null=True, blank=True, editable=False
+    )
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     # Name, number, GTIN and description folded for search; kept current by products.services.
     search_text = models.TextField(blank=True, editable=False)
+
+    objects = LiveProductManager()
+    # The trash too: for the trash page, and wherever a number must count as taken.
+    all_objects = ProductQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("product")
@@ -104,6 +134,11 @@ class Product(ChangeStamped):
         ]
         indexes = [
             models.Index(fields=["organization", "archived", "name"], name="product_list_idx"),
+            models.Index(
+                fields=["organization", "deleted_at"],
+                condition=Q(deleted_at__isnull=False),
+                name="product_trash",
+            ),
         ]
 
     def get_absolute_url(self) -> str:

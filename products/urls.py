@@ -12,4 +12,9 @@ urlpatterns = [
     path("<int:pk>/archive/", views.ProductArchive.as_view(archived=True), name="archive"),
     path("<int:pk>/unarchive/", views.ProductArchive.as_view(archived=False), name="unarchive"),
     path("<int:pk>/delete/", views.ProductDelete.as_view(), name="delete"),
+    path(
+        "<int:pk>/history/<int:change_pk>/restore/",
+        views.ProductVersionRestore.as_view(),
+        name="restore_version",
+    ),
 ]

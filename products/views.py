@@ -1,22 +1,29 @@
-"""Product pages: list and search, create, edit, show, archive, delete."""
+"""Product pages: list and search, create, edit, show with its history, archive, restore a
+version, move to the trash."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
 from accounts.tenancy import EditorMixin, OrganizationMixin
-from core.views import ArchiveView, FilteredListMixin, StrOrPromise
+from core.views import ArchiveView, FilteredListMixin, ObjectActionView, StrOrPromise
+from history.models import Change
 
 from . import services
 from .forms import ProductFilterForm, ProductForm
+from .history import KIND, product_history
 from .models import BUILT_IN_UNITS, Product
 from .selectors import ProductFilter, product_list
 
@@ -40,6 +47,9 @@ class ProductList(OrganizationMixin, FilteredListMixin, ListView):
 
 class ProductDetail(OrganizationMixin, DetailView):
     model = Product
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(history=product_history(self.object), **kwargs)
 
 
 class ProductFormMixin(EditorMixin):
@@ -106,11 +116,46 @@ class ProductArchive(OrganizationMixin, ArchiveView):
 
 
 class ProductDelete(EditorMixin, DeleteView):
+    """Asks first, then moves the product to the trash (purged after settings.TRASH_DAYS)."""
+
     model = Product
     success_url = reverse_lazy("products:list")
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(trash_days=settings.TRASH_DAYS, **kwargs)
+
     def form_valid(self, form: Any) -> HttpResponse:
-        name = self.object.name
-        services.delete_product(product=self.object)
-        messages.success(self.request, _("“%(name)s” was deleted.") % {"name": name})
+        services.trash_product(product=self.object, by=self.user)
+        days = settings.TRASH_DAYS
+        message = ngettext(
+            "“%(name)s” was moved to the trash. It can be restored there for %(days)d day.",
+            "“%(name)s” was moved to the trash. It can be restored there for %(days)d days.",
+            days,
+        )
+        messages.success(self.request, message % {"name": self.object.name, "days": days})
         return HttpResponseRedirect(self.get_success_url())
+
+
+class ProductVersionRestore(OrganizationMixin, ObjectActionView):
+    """Make the product what it was after one change of its history."""
+
+    model = Product
+
+    def act(self, obj: Product) -> str:
+        change = get_object_or_404(
+            Change.objects.select_related("changeset"),
+            pk=self.kwargs["change_pk"],
+            kind=KIND,
+            object_id=obj.pk,
+        )
+        try:
+            services.restore_version(product=obj, change=change, by=self.user)
+        except ValidationError as error:
+            messages.error(
+                self.request,
+                _("This version cannot be restored: %(reason)s")
+                % {"reason": " ".join(error.messages)},
+            )
+            return ""
+        when = date_format(localtime(change.changeset.created_at), "SHORT_DATETIME_FORMAT")
+        return _("The version of %(when)s was restored.") % {"when": when}

@@ -17,14 +17,24 @@ from accounts.models import Invitation, Membership, Role
 from accounts.services import invite
 from api.keys import issue_key
 from api.models import Webhook, WebhookDelivery
-from contacts_app.models import Contact, Note
-from contacts_app.services import add_note, create_contact, update_contact
+from carddav.models import AppPassword
+from contacts_app.models import Contact, Note, Tag
+from contacts_app.services import add_note, create_contact, trash_contact, update_contact
+from contacts_app.tags import create_tag
 from history.models import Change
 from importer.models import ImportRun
 from products.models import Product
-from products.services import create_product
+from products.services import create_product, trash_product, update_product
 
 SKIPPED_NAMESPACES = {"admin"}
+# CardDAV's resources: HTTP Basic with an app password on every request, never the session
+# cookie (so CSRF, which guards cookies, does not apply). Audited below with Basic credentials.
+DAV_URLS = {"carddav:root", "carddav:principal", "carddav:home", "carddav:book", "carddav:card"}
+DAV_OBJECT_URLS = {"carddav:book", "carddav:card"}
+# Answers every method with the same redirect to the service, changing nothing.
+DAV_REDIRECT = "carddav_well_known"
+# Objects of a person, not of the organization: another member of it gets 404 as a stranger.
+PERSONAL = {"carddav:device_revoke"}
 # Key-authenticated: walked with API keys (see the module's docstring).
 API_NAMESPACE = "api"
 # The API's pages anyone may read: a description of the API, no data.
@@ -55,7 +65,7 @@ def walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
 
 def object_patterns():
     for name, route, pattern in walk(get_resolver()):
-        if pattern.pattern.converters and name not in NOT_OBJECTS:
+        if pattern.pattern.converters and name not in NOT_OBJECTS | DAV_URLS:
             yield name, route, list(pattern.pattern.converters)
 
 
@@ -72,6 +82,7 @@ def acme_objects(acme, alice, bob, vera):
         expected_version=contact.version,
     )
     change = Change.objects.filter(kind="contact", object_id=contact.pk).earliest("id")
+    tag = create_tag(organization=acme, name="Geheimsache")
     invitation, _token = invite(
         organization=acme,
         by=alice,
@@ -85,6 +96,18 @@ def acme_objects(acme, alice, bob, vera):
         by=alice,
         data={"name": "Geheimprodukt", "unit": "Stück", "tax_rate": 19, "price": 1},
     )
+    update_product(product=product, data={"name": "Geheimprodukt 2"}, by=alice)
+    product_change = Change.objects.filter(kind="product", object_id=product.pk).earliest("id")
+    trashed_contact = create_contact(
+        organization=acme, by=alice, data={"kind": "company", "company_name": "Papierkorb GmbH"}
+    )
+    trash_contact(contact=trashed_contact, by=alice)
+    trashed_product = create_product(
+        organization=acme,
+        by=alice,
+        data={"name": "Papierkorbprodukt", "unit": "Stück", "tax_rate": 19, "price": 1},
+    )
+    trash_product(product=trashed_product, by=alice)
     key, _token = issue_key(organization=acme, name="Geheimer Shop", role=Role.MEMBER, by=alice)
     hook = Webhook.objects.create(
         organization=acme, url="https://hooks.example/kontor", events=["contact.created"]
@@ -97,9 +120,19 @@ def acme_objects(acme, alice, bob, vera):
         file_data=b"Firmenname\nGeheim AG\n",
         mapping=["company_name"],
     )
+    device = AppPassword(user=bob, name="Bob's phone")
+    device.issue()
+    device.save()
     return {
-        "contacts": {"pk": contact.pk, "note_pk": note.pk, "change_pk": change.pk},
-        "products": {"pk": product.pk},
+        "carddav": {"pk": device.pk, "slug": acme.slug, "name": f"kontor-contact-{contact.pk}.vcf"},
+        "contacts": {
+            "pk": contact.pk,
+            "note_pk": note.pk,
+            "change_pk": change.pk,
+            "tag_pk": tag.pk,
+        },
+        "products": {"pk": product.pk, "change_pk": product_change.pk},
+        "trash": {"contact_pk": trashed_contact.pk, "product_pk": trashed_product.pk},
         "importer": {"pk": run.pk},
         "accounts:invitation": {"pk": invitation.pk},
         "accounts:member": {"pk": Membership.objects.get(user=bob).pk},
@@ -133,6 +166,9 @@ def test_the_audit_covers_the_object_urls():
         "contacts:detail",
         "contacts:note_delete",
         "products:edit",
+        "products:restore_version",
+        "trash:contact_restore",
+        "trash:product_delete",
         "importer:undo",
         "accounts:member_remove",
         "accounts:invitation_revoke",
@@ -168,11 +204,20 @@ def test_another_organization_gets_404_on_every_object_url(
         assert charlie_client.post(url).status_code == 404, f"POST {url}"
     assert Contact.objects.filter(company_name="Geheim GmbH", archived=False).exists()
     assert Note.objects.filter(text="Vertraulich").exists()
+    assert Tag.objects.filter(name="Geheimsache").exists()
     assert Invitation.objects.pending().filter(email="new@acme.test").exists()
     assert ImportRun.objects.get().status == "draft"
+    assert_trash_untouched()
+
+
+def assert_trash_untouched() -> None:
+    assert Contact.all_objects.trashed().filter(company_name="Papierkorb GmbH").exists()
+    assert Product.all_objects.trashed().filter(name="Papierkorbprodukt").exists()
+    assert Product.objects.get(name="Geheimprodukt 2")
 
 
 POST_ONLY = {
+    "carddav:device_revoke",
     "contacts:archive",
     "contacts:unarchive",
     "contacts:note_add",
@@ -180,7 +225,11 @@ POST_ONLY = {
     "contacts:restore_version",
     "products:archive",
     "products:unarchive",
+    "products:restore_version",
+    "trash:contact_restore",
+    "trash:product_restore",
     "importer:reading",
+    "importer:choices",
     "importer:confirm",
     "importer:undo",
     "importer:discard",
@@ -220,12 +269,14 @@ def test_a_viewer_changes_nothing_with_a_post(vera_client, vera, acme, acme_obje
                 assert status.status_code == 403, f"{method.upper()} {url} with a viewer's key"
             continue
         status = vera_client.post(url).status_code
-        assert status in (403, 405), f"POST {url} answered {status}"
+        allowed = (403, 404, 405) if name in PERSONAL else (403, 405)
+        assert status in allowed, f"POST {url} answered {status}"
     assert Contact.objects.filter(company_name="Geheim GmbH", archived=False).exists()
     assert Note.objects.filter(text="Vertraulich").exists()
     assert Membership.objects.count() == 3
+    assert Tag.objects.filter(name="Geheimsache").exists()
     assert ImportRun.objects.get().status == "draft"
-    assert Product.objects.filter(name="Geheimprodukt").exists()
+    assert_trash_untouched()
 
 
 def test_csrf_is_enforced_on_forms(acme, alice):
@@ -249,17 +300,20 @@ def test_pages_carry_security_headers(alice_client):
 SAMPLE_ARGUMENTS = {
     "accounts:invitation_open": {"token": "t" * 43},
     "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+    "carddav:device_revoke": {"pk": 1},
     "importer:upload": {"target": "customers"},
     "importer:template": {"target": "customers"},
     "importer:reference": {"target": "customers"},
 }
 
 
-def every_url(objects: dict):
+def every_url(objects: dict, *, dav: bool = True):
     from django.urls import reverse
 
     for name, route, pattern in walk(get_resolver()):
         assert name, f"The URL {route} has no name: the audit cannot check it"
+        if not dav and (name in DAV_URLS or name == DAV_REDIRECT):
+            continue
         arguments = list(pattern.pattern.converters)
         if not arguments:
             yield reverse(name)
@@ -274,7 +328,7 @@ def test_every_form_of_the_project_needs_the_csrf_token(alice, acme_objects):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
-    urls = list(every_url(acme_objects))
+    urls = list(every_url(acme_objects, dav=False))
     assert len(urls) > 40
     api_urls = [url for url in urls if url.startswith("/api/")]
     assert api_urls
@@ -314,3 +368,71 @@ def test_every_api_url_asks_for_a_key(alice_client, acme_objects):
                 assert response.status_code == 401, f"{method.upper()} {url} without a key"
                 assert response["WWW-Authenticate"].startswith("Bearer")
     assert Contact.objects.filter(company_name="Geheim GmbH", deleted_at__isnull=True).exists()
+
+
+# --- CardDAV: Basic authentication, never the session ---------------------------------------
+
+DAV_METHODS = ("GET", "POST", "PROPFIND", "REPORT", "PUT", "DELETE")
+
+
+def dav_urls(objects: dict):
+    from django.urls import reverse
+
+    for name, _route, pattern in walk(get_resolver()):
+        if name in DAV_URLS:
+            arguments = list(pattern.pattern.converters)
+            kwargs = kwargs_for(name, arguments, objects) if arguments else {}
+            yield name, reverse(name, kwargs=kwargs)
+
+
+def test_the_carddav_redirect_only_redirects(alice_client):
+    from django.urls import reverse
+
+    for method in DAV_METHODS:
+        response = alice_client.generic(method, reverse(DAV_REDIRECT))
+        assert (response.status_code, response["Location"]) == (301, "/dav/"), method
+
+
+def test_the_audit_knows_every_carddav_resource():
+    names = {name for name, _route, _pattern in walk(get_resolver()) if name.startswith("carddav:")}
+    views = {
+        n
+        for n in names
+        if n not in {"carddav:devices", "carddav:device_create", "carddav:device_revoke"}
+    }
+    assert views == DAV_URLS
+
+
+def test_the_session_cookie_opens_no_carddav_resource(alice, acme_objects):
+    """What CSRF protection guards against cannot happen here: a cookie alone gets 401."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    for _name, url in dav_urls(acme_objects):
+        for method in DAV_METHODS:
+            response = client.generic(method, url, b"", content_type="text/vcard")
+            assert response.status_code == 401, f"{method} {url} with the session cookie"
+    assert Contact.objects.filter(company_name="Geheim GmbH", archived=False).exists()
+
+
+def test_another_organization_gets_404_on_every_carddav_object(charlie, acme_objects):
+    import base64
+
+    from django.test import Client
+
+    device = AppPassword(user=charlie, name="Charlie's phone")
+    password = device.issue()
+    device.save()
+    token = base64.b64encode(f"{charlie.email}:{password}".encode()).decode()
+    client = Client(HTTP_AUTHORIZATION=f"Basic {token}")
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:X\r\nN:X;;;;\r\nEND:VCARD\r\n"
+    for name, url in dav_urls(acme_objects):
+        if name not in DAV_OBJECT_URLS:
+            continue
+        for method in DAV_METHODS:
+            if method == "POST":
+                continue  # no DAV resource answers POST: 405 for everyone, before any lookup
+            response = client.generic(method, url, card.encode(), content_type="text/vcard")
+            assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
+    assert Contact.objects.filter(company_name="Geheim GmbH", archived=False).exists()

@@ -48,7 +48,7 @@ class ContactWriteMixin(KeyAuthenticatedView):
         payload = self.shape(ContactSerializer)
         if current is not None:
             self.check_version(payload, current)
-        form, problems = check_contact(payload, current)
+        form, problems = check_contact(payload, current, organization=self.organization)
         problems += _note_problems(payload)
         if form is None or problems:
             raise invalid(problems)
@@ -121,6 +121,7 @@ class ContactCollection(ContactWriteMixin):
                     organization=self.organization,
                     data=form.contact_data(),
                     persons=form.person_rows(),
+                    tags=form.tag_names(),
                     by=holder.user,
                     via=holder.via,
                 )
@@ -162,6 +163,7 @@ class ContactItem(ContactWriteMixin):
                     contact=current,
                     data=form.contact_data(),
                     persons=form.person_rows(),
+                    tags=form.tag_names(),
                     expected_version=payload["version"],
                     by=holder.user,
                     via=holder.via,

@@ -44,26 +44,32 @@ When the importer calls what (`importer/services.py`), and what each may assume
     nothing else, what it puts in `row.values` must pickle, and `row.parts` is not kept.
     Raise `KEPT_FORMAT` when what it keeps changes. Its loop runs for every cell of files of
     thousands of rows: no per-row queries or model instances.
-`check_database(rows, mapping, *, organization, on_duplicate)` → `checking.CheckResult`
+`check_database(rows, mapping, *, organization, choices)` → `checking.CheckResult`
     The database's part, for the rows `check_file` left valid: each becomes "new", "update",
-    "unchanged" or "skip" (`on_duplicate`), with `row.existing` the record it matches, or
-    fails. Only reads, with a fixed number of queries however many rows (`bulk.one_of`).
-    Called for the preview (no transaction, no lock: what it finds may change before the
-    import) and again by the import right before `write`, see there.
-`write(result, *, organization, by, now)` → ids of the `model` records created
-    Creates the "new" rows and changes the "update" ones; everything it creates or changes is
-    stamped `updated_at = now` (the undo tells untouched records by that). Runs inside the
-    import's `transaction.atomic()`, with the run's row locked and the organization's lock
-    held (`Organization.objects.lock_for_writing`: one import of the organization writes at a
-    time, and numbers handed out meanwhile wait for it), right after `check_database` saw the
-    database as it is now. Raising `reading.ImportFileError` refuses the whole import (nothing
-    is written); an `IntegrityError` makes the import check and write once more from the
-    start, so both must be safe to repeat.
-`undo(run)` → (records deleted, records kept)
-    Deletes what `run` created (`run.created_among(records)`) that nobody changed since
-    (`updated_at == run.finished_at`); returns how many it deleted and the records it kept,
-    which the page names. Runs inside a transaction with the run locked and finished
-    (`ImportRun.Status.DONE`); the organization's lock is not taken.
+    "unchanged" or "skip", with `row.existing` the record it matches, or fails. What a row
+    whose number exists does is `choices.on_duplicate`; rows that need the user's decision get
+    a `row.group` (`checking.Group`) and follow `choices.for_row` (`checking.RowChoice`).
+    Update rows carry `row.changes` ({field: (old, new)}) for the preview. Only reads, with a
+    fixed number of queries however many rows (`bulk.one_of`). Called for the preview (no
+    transaction, no lock: what it finds may change before the import) and again by the
+    import right before `write`, see there.
+`write(result, *, organization, by, now, changeset)` → ids of the `model` records created
+    Creates the "new" rows and changes the "update" ones, and records both in `changeset`
+    (the import's, `history`): creations by id range (`record_creations`), updates with each
+    field's old and new value. Everything it creates or changes is stamped `updated_at = now`.
+    Runs inside the import's `transaction.atomic()`, with the run's row locked and the
+    organization's lock held (`Organization.objects.lock_for_writing`: one import of the
+    organization writes at a time, and numbers handed out meanwhile wait for it), right after
+    `check_database` saw the database as it is now. Raising `reading.ImportFileError` refuses
+    the whole import (nothing is written); an `IntegrityError` makes the import check and
+    write once more from the start, so both must be safe to repeat.
+`undo(run, *, by, now, changeset)` → `undoing.UndoOutcome`
+    Deletes what `run` created and gives what it updated its old values back, as the import's
+    change set says (`undoing.import_changes`), except records changed since (a later change
+    in the history, or `updated_at` other than `run.finished_at`), which it keeps and
+    describes. Records what it does in `changeset` (source UNDO). Runs inside a transaction
+    with the run locked and finished (`ImportRun.Status.DONE`); the organization's lock is
+    not taken.
 `records(organization)` → QuerySet
     Everything of this target the organization has, archived records included, in the
     export's order: what `export_csv` and `export_organization` write.
@@ -83,7 +89,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 
-from ..checking import CheckResult, RowOutcome
+from ..checking import CheckResult, ImportChoices, RowOutcome
 from ..columns import Column
 from ..reading import ParsedFile
 
@@ -91,12 +97,17 @@ if TYPE_CHECKING:
     from import_export.resources import ModelResource
 
     from accounts.models import Organization, User
+    from history.models import ChangeSet
+
+    from ..undoing import UndoOutcome
 
 
 class FinishedImport(Protocol):
     """What `undo` needs of an import run (`importer.models.ImportRun` is one)."""
 
+    pk: Any
     organization: Organization
+    organization_id: int
     finished_at: datetime | None
 
     def created_among(self, records: QuerySet) -> QuerySet: ...
@@ -129,16 +140,24 @@ class ImportTarget(ABC):
         mapping: Sequence[str],
         *,
         organization: Organization,
-        on_duplicate: str,
+        choices: ImportChoices,
     ) -> CheckResult: ...
 
     @abstractmethod
     def write(
-        self, result: CheckResult, *, organization: Organization, by: User | None, now: datetime
+        self,
+        result: CheckResult,
+        *,
+        organization: Organization,
+        by: User | None,
+        now: datetime,
+        changeset: ChangeSet,
     ) -> list[int]: ...
 
     @abstractmethod
-    def undo(self, run: FinishedImport) -> tuple[int, list[Any]]: ...
+    def undo(
+        self, run: FinishedImport, *, by: User | None, now: datetime, changeset: ChangeSet
+    ) -> UndoOutcome: ...
 
     @abstractmethod
     def records(self, organization: Organization) -> QuerySet: ...

@@ -18,8 +18,7 @@ PROFILE_MAX_LENGTH = 300  # WebProfile.value
 
 
 def vat_id(value: str) -> str:
-    validators.validate_vat_id(value)
-    return validators.normalize_vat_id(value)
+    return validators.validate_vat_id(value)
 
 
 def profile(kind: str) -> Parser:
@@ -77,6 +76,7 @@ def _person_columns(n: int) -> list[Column]:
             f"{en} phone",
             phone,
             example="+49 30 1234567" if n == 1 else "",
+            formula_notice=False,
         ),
         Column(
             f"person{n}_extension",
@@ -86,7 +86,7 @@ def _person_columns(n: int) -> list[Column]:
             format=_("Extension, at most 10 characters"),
             example="12" if n == 1 else "",
         ),
-        Column(f"person{n}_mobile", f"{de} Mobil", f"{en} mobile", phone),
+        Column(f"person{n}_mobile", f"{de} Mobil", f"{en} mobile", phone, formula_notice=False),
     ]
 
 
@@ -118,15 +118,22 @@ def contact_columns(number: Column) -> list[Column]:
             text(100),
             format=_("Required for a person (a row without company name)"),
         ),
-        Column("tax_number", "Steuernummer", "Tax number", text(30), example="21/815/08150"),
+        Column(
+            "tax_number",
+            "Steuernummer",
+            "Tax number",
+            text(30),
+            format=_("German: as the tax office writes it; other countries: free text"),
+            example="21/815/08150",
+        ),
         Column(
             "vat_id",
             "Umsatzsteuer ID",
             "VAT ID",
             vat_id,
             aliases=("USt-IdNr.", "USt-IdNr", "Umsatzsteuer-ID", "VAT number"),
-            format=_("EU VAT ID with country prefix, e.g. DE and 9 digits"),
-            example="DE123456789",
+            format=_("EU VAT ID with country prefix and check digit, e.g. DE and 9 digits"),
+            example="DE123456788",
         ),
         Column(
             "industry",
@@ -159,7 +166,7 @@ def contact_columns(number: Column) -> list[Column]:
             "Postal code",
             text(12),
             aliases=("PLZ 1", "Postleitzahl", "ZIP", "ZIP code"),
-            format=_("German postal codes have 5 digits"),
+            format=_("As the country writes them: 5 digits in Germany, 4 in Austria"),
             example="10115",
         ),
         Column(
@@ -212,10 +219,18 @@ def contact_columns(number: Column) -> list[Column]:
             phone,
             aliases=("Telefon 1", "Telephone"),
             example="+49 30 1234567",
+            formula_notice=False,
         ),
-        Column("phone_other", "Telefon 2", "Phone 2", phone),
-        Column("phone_mobile", "Mobil", "Mobile", phone, aliases=("Mobiltelefon", "Handy")),
-        Column("phone_fax", "Fax", "Fax", phone, aliases=("Telefax",)),
+        Column("phone_other", "Telefon 2", "Phone 2", phone, formula_notice=False),
+        Column(
+            "phone_mobile",
+            "Mobil",
+            "Mobile",
+            phone,
+            aliases=("Mobiltelefon", "Handy"),
+            formula_notice=False,
+        ),
+        Column("phone_fax", "Fax", "Fax", phone, aliases=("Telefax",), formula_notice=False),
         Column(
             "email_business",
             "E-Mail",
@@ -243,6 +258,7 @@ def contact_columns(number: Column) -> list[Column]:
             profile("twitter"),
             aliases=("X", "Twitter/X"),
             format=_("Handle like @name"),
+            formula_notice=False,
         ),
         Column("profile_skype", "Skype", "Skype", profile("skype")),
         Column("profile_linkedin", "LinkedIn", "LinkedIn", profile("linkedin")),

@@ -11,9 +11,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from contacts_app import validators
+from contacts_app.history import plain
 from contacts_app.models import Contact, ContactPerson, Note, WebProfile
 from core.folding import fold
 
@@ -61,8 +63,9 @@ def split(values: dict[str, Any]) -> tuple[dict, list[dict], list[tuple[str, str
 
 def check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
     """What a contact needs beyond its cells: a name, persons only for companies, postal codes
-    that fit the country."""
+    and a tax number that fit the country (stored in the country's usual form)."""
     values = row.values
+    _normalize_by_country(row, columns)
     row.parts = split(values)
     contact, persons, _profiles, _note = row.parts
     is_company = bool(contact.get("company_name"))
@@ -85,15 +88,29 @@ def check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
         last_name = f"person{n}_last_name"
         if last_name not in values and not keys.isdisjoint(values):
             row.fail(columns[last_name].label, "", _("A contact person needs a last name."))
+
+
+def _normalize_by_country(row: RowOutcome, columns: dict[str, Column]) -> None:
+    """Postal codes and the tax number checked by the rules of their country and stored in its
+    usual form ("D-10115" → "10115"), the values the kept check carries to the import."""
+    values = row.values
     for prefix in ("billing", "shipping"):
-        code = values.get(f"{prefix}_postal_code")
+        key = f"{prefix}_postal_code"
+        code = values.get(key)
         if code:
             country = values.get(f"{prefix}_country") or "DE"
             try:
-                validators.validate_postal_code(code, country)
-            except Exception as error:  # noqa: BLE001 - a ValidationError with a message
-                messages = getattr(error, "messages", [str(error)])
-                row.fail(columns[f"{prefix}_postal_code"].label, code, " ".join(messages))
+                values[key] = validators.validate_postal_code(code, country)
+            except ValidationError as error:
+                row.fail(columns[key].label, code, " ".join(error.messages))
+    tax_number = values.get("tax_number")
+    if tax_number:
+        try:
+            values["tax_number"] = validators.validate_tax_number(
+                tax_number, values.get("billing_country") or "DE"
+            )
+        except ValidationError as error:
+            row.fail(columns["tax_number"].label, tax_number, " ".join(error.messages))
 
 
 def children_of(contacts: Iterable[Contact]) -> dict[int, dict[str, Any]]:
@@ -119,7 +136,7 @@ def children_of(contacts: Iterable[Contact]) -> dict[int, dict[str, Any]]:
 
 def new_children(row: RowOutcome, contact: Contact, children) -> tuple[list, list, str]:
     """The row's contact persons, web profiles and note that `contact` does not have yet."""
-    _contact, persons, profiles, note = split(row.values)
+    _contact, persons, profiles, note = row.parts or split(row.values)
     known = children[contact.pk]
     persons = [
         p for p in persons if (fold(p["first_name"]), fold(p["last_name"])) not in known["persons"]
@@ -129,9 +146,21 @@ def new_children(row: RowOutcome, contact: Contact, children) -> tuple[list, lis
     return persons, profiles, note
 
 
-def changes(row: RowOutcome, contact: Contact, children) -> bool:
-    """Whether the row would change `contact` (a field, or something to add)."""
-    fields, _persons, _profiles, _note = split(row.values)
-    if any(getattr(contact, k) != v for k, v in fields.items()):
-        return True
-    return any(new_children(row, contact, children))
+def field_changes(row: RowOutcome, contact: Contact, children) -> dict[str, tuple[Any, Any]]:
+    """What the row would change in `contact`: {field: (old, new)} for its fields, and the
+    contact persons, web profiles and note it would add (old: nothing, new: what is added)."""
+    fields, _persons, _profiles, _note = row.parts or split(row.values)
+    changed: dict[str, tuple[Any, Any]] = {}
+    for name, value in fields.items():
+        current = getattr(contact, name)
+        if current != value:
+            changed[name] = (plain(current), value)
+    persons, profiles, note = new_children(row, contact, children)
+    if persons:
+        names = (" ".join(p for p in (p["first_name"], p["last_name"]) if p) for p in persons)
+        changed["persons"] = ("", ", ".join(names))
+    if profiles:
+        changed["profiles"] = ("", ", ".join(value for _kind, value in profiles))
+    if note:
+        changed["note"] = ("", note)
+    return changed

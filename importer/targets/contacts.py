@@ -17,15 +17,27 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization, User
 from contacts_app.models import Contact, ContactPerson, Note, WebProfile
+from history.models import ChangeSet
 
 from .. import bulk
-from ..checking import CheckResult, OnDuplicate, RowOutcome, check_file_rows
+from ..checking import (
+    CheckResult,
+    Group,
+    ImportChoices,
+    OnDuplicate,
+    RowChoice,
+    RowOutcome,
+    check_file_rows,
+)
 from ..columns import Column
 from ..csv_writing import cell, write_csv
 from ..reading import ParsedFile
 from ..resources import contact_resource
+from ..undoing import UndoOutcome
 from .base import FinishedImport, ImportTarget
-from .contact_rows import PERSON_FIELDS, PROFILE_KINDS, changes, check_row, children_of
+from .contact_matching import probable_matches, same_contact
+from .contact_rows import PERSON_FIELDS, PROFILE_KINDS, check_row, children_of, field_changes
+from .contact_undo import undo_contacts
 from .contact_writing import write_contacts
 
 
@@ -65,52 +77,110 @@ class ContactTarget(ImportTarget):
         mapping: Sequence[str],
         *,
         organization: Organization,
-        on_duplicate: str,
+        choices: ImportChoices,
     ) -> CheckResult:
-        """Which rows are new, which update or repeat an existing contact."""
+        """Which rows are new, which update or repeat an existing contact, and which need the
+        user's decision: a number that belongs to a contact with another name (or one in the
+        trash), a row without a number that is probably a contact Kontor has."""
         by_key = {c.key: c for c in self.columns}
         field = self.number_key
-        numbers = [row.values[field] for row in rows if row.is_valid and row.values.get(field)]
+        valid = [row for row in rows if row.is_valid]
+        numbers = [row.values[field] for row in valid if row.values.get(field)]
+        # A number of a contact in the trash is taken: it comes back with the contact.
         existing = (
             {
                 getattr(c, field): c
-                for c in Contact.objects.filter(
+                for c in Contact.all_objects.filter(
                     organization=organization, **{f"{field}__in": bulk.one_of(numbers)}
                 )
             }
             if numbers
             else {}
         )
-        children = children_of(existing.values())
-        for row in rows:
-            if not row.is_valid:
-                continue
-            contact = existing.get(row.values.get(field))
-            if contact is None:
+        probable = probable_matches(
+            (row for row in valid if not row.values.get(field)), organization
+        )
+        matched = [*existing.values(), *(contact for contact, _reason in probable.values())]
+        children = children_of(matched)
+        updating: dict[int, int] = {}  # contact id → the line that updates it
+        for row in valid:
+            number = row.values.get(field)
+            contact = existing.get(number) if number else None
+            if contact is not None:
+                row.existing = contact
+                if contact.deleted_at is not None:
+                    row.group, row.reason = Group.MISMATCH, _("in the trash")
+                elif not same_contact(row, contact, mapping):
+                    row.group, row.reason = Group.MISMATCH, _("another name")
+            elif not number and row.line in probable:
+                row.existing, row.reason = probable[row.line]
+                row.group = Group.PROBABLE
+            if row.existing is None:
                 row.status = "new"
                 continue
-            row.existing = contact
-            wants_company = bool(row.values.get("company_name"))
-            if wants_company != contact.is_company and (
-                "company_name" in row.values or "last_name" in row.values
-            ):
-                row.fail(
-                    by_key[field].label,
-                    str(row.values[field]),
-                    _("This number belongs to an existing company; a row cannot make it a person.")
-                    if contact.is_company
-                    else _(
-                        "This number belongs to an existing person; a row cannot make it a company."
-                    ),
-                )
-            elif on_duplicate == OnDuplicate.SKIP:
+            if row.group:
+                row.choice = choices.for_row(row.line, row.group)
+                if row.choice == RowChoice.SKIP:
+                    row.status = "skip"
+                    continue
+                if row.choice == RowChoice.NEW:
+                    # The row's number is taken: the new contact gets the next free one.
+                    row.values = {k: v for k, v in row.values.items() if k != field}
+                    row.parts, row.status = None, "new"
+                    continue
+            elif choices.on_duplicate == OnDuplicate.SKIP:
                 row.status = "skip"
-            else:
-                row.status = "update" if changes(row, contact, children) else "unchanged"
+                continue
+            self._check_update(row, by_key, updating, children)
         return CheckResult(rows=rows, columns=[by_key.get(k) if k else None for k in mapping])
 
+    def _check_update(
+        self, row: RowOutcome, by_key: dict[str, Column], updating: dict[int, int], children
+    ) -> None:
+        """A row that updates `row.existing`, if it can: "update", "unchanged" or failed."""
+        contact = row.existing
+        label = by_key[self.number_key].label
+        number = str(getattr(contact, self.number_key) or "")
+        if contact.deleted_at is not None:
+            row.fail(
+                label,
+                number,
+                _(
+                    "This number belongs to “%(name)s”, which is in the trash: restore it from "
+                    "the trash first, or import this row as a new contact."
+                )
+                % {"name": contact},
+            )
+        elif bool(row.values.get("company_name")) != contact.is_company:
+            row.fail(
+                label,
+                number,
+                _("This number belongs to an existing company; a row cannot make it a person.")
+                if contact.is_company
+                else _(
+                    "This number belongs to an existing person; a row cannot make it a company."
+                ),
+            )
+        elif contact.pk in updating:
+            row.fail(
+                label,
+                number,
+                _("Line %(line)s of this file updates this contact already.")
+                % {"line": updating[contact.pk]},
+            )
+        else:
+            updating[contact.pk] = row.line
+            row.changes = field_changes(row, contact, children)
+            row.status = "update" if row.changes else "unchanged"
+
     def write(
-        self, result: CheckResult, *, organization: Organization, by: User | None, now: datetime
+        self,
+        result: CheckResult,
+        *,
+        organization: Organization,
+        by: User | None,
+        now: datetime,
+        changeset: ChangeSet,
     ) -> list[int]:
         return write_contacts(
             result,
@@ -119,23 +189,13 @@ class ContactTarget(ImportTarget):
             number_key=self.number_key,
             by=by,
             now=now,
+            changeset=changeset,
         )
 
-    def undo(self, run: FinishedImport) -> tuple[int, list[Contact]]:
-        created = run.created_among(Contact.objects.filter(organization=run.organization))
-        contacts = list(created.order_by("sort_name"))
-        # A note written after the import counts as a change too: deleting would lose it.
-        annotated = set(
-            Note.objects.filter(contact__in=created, created_at__gt=run.finished_at).values_list(
-                "contact_id", flat=True
-            )
-        )
-        untouched = [
-            c.pk for c in contacts if c.updated_at == run.finished_at and c.pk not in annotated
-        ]
-        kept = [c for c in contacts if c.pk not in set(untouched)]
-        Contact.objects.filter(pk__in=bulk.one_of(untouched)).delete()
-        return len(untouched), kept
+    def undo(
+        self, run: FinishedImport, *, by: User | None, now: datetime, changeset: ChangeSet
+    ) -> UndoOutcome:
+        return undo_contacts(run, by=by, now=now, changeset=changeset)
 
     def records(self, organization: Organization) -> QuerySet[Contact]:
         role = {f"is_{self.role}": True}

@@ -19,6 +19,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
+from core.folding import fold
+from history.models import Action, Change, ChangeSet
+from history.services import differences, record_changes, record_creations, record_deletions
+from products.history import KIND, product_state
 from products.models import Product
 from products.services import (
     APPLIED_FIELDS,
@@ -27,14 +31,24 @@ from products.services import (
     apply_product_data,
     build_product,
     compute_prices,
+    refresh_derived_fields,
 )
 
 from .. import bulk
-from ..checking import CheckResult, OnDuplicate, RowOutcome, check_file_rows
+from ..checking import CheckResult, ImportChoices, OnDuplicate, RowOutcome, check_file_rows
 from ..columns import Column
 from ..csv_writing import cell, write_csv
 from ..reading import ParsedFile
 from ..resources import product_resource
+from ..undoing import (
+    ImportChanges,
+    UndoOutcome,
+    changed_at,
+    import_changes,
+    import_changeset,
+    kept_record,
+    restored_value,
+)
 from .base import FinishedImport, ImportTarget
 from .product_columns import PRODUCT_COLUMNS
 
@@ -85,11 +99,15 @@ def check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
             )
 
 
-def changes(product: Product, values: dict[str, Any]) -> bool:
-    """Whether the row's values would change `product`."""
+def changes(product: Product, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """What the row's values would change in `product`: {field: (old, new)}."""
     probe = Product(**{f: getattr(product, f) for f in APPLIED_FIELDS})
     apply_product_data(probe, product_data(values))
-    return any(getattr(probe, f) != getattr(product, f) for f in COMPARED_FIELDS)
+    return {
+        f: (getattr(product, f), getattr(probe, f))
+        for f in COMPARED_FIELDS
+        if getattr(probe, f) != getattr(product, f)
+    }
 
 
 class ProductTarget(ImportTarget):
@@ -115,7 +133,7 @@ class ProductTarget(ImportTarget):
         mapping: Sequence[str],
         *,
         organization: Organization,
-        on_duplicate: str,
+        choices: ImportChoices,
     ) -> CheckResult:
         """Which rows are new, which update or repeat an existing product."""
         by_key = {c.key: c for c in self.columns}
@@ -139,15 +157,22 @@ class ProductTarget(ImportTarget):
             )
             if product is None:
                 row.status = "new"
-            elif on_duplicate == OnDuplicate.SKIP:
+            elif choices.on_duplicate == OnDuplicate.SKIP:
                 row.existing, row.status = product, "skip"
             else:
                 row.existing = product
-                row.status = "update" if changes(product, row.values) else "unchanged"
+                row.changes = changes(product, row.values)
+                row.status = "update" if row.changes else "unchanged"
         return CheckResult(rows=rows, columns=[by_key.get(k) if k else None for k in mapping])
 
     def write(
-        self, result: CheckResult, *, organization: Organization, by: User | None, now: datetime
+        self,
+        result: CheckResult,
+        *,
+        organization: Organization,
+        by: User | None,
+        now: datetime,
+        changeset: ChangeSet,
     ) -> list[int]:
         new = [
             build_product(organization=organization, data=product_data(row.values), by=by)
@@ -155,26 +180,99 @@ class ProductTarget(ImportTarget):
             if row.status == "new"
         ]
         bulk.insert(new, now=now)
+        ids = [product.pk for product in new]
+        record_creations(
+            changeset, kind=KIND, table=Product._meta.db_table, id_ranges=bulk.id_ranges(ids)
+        )
         updates = [row for row in result.rows if row.status == "update"]
+        history = []
         for row in updates:
+            before = product_state(row.existing)
             apply_product_data(row.existing, product_data(row.values))
             row.existing.updated_by = by
             row.existing.updated_at = now
+            history.append(
+                Change(
+                    kind=KIND,
+                    object_id=row.existing.pk,
+                    action=Action.CHANGED,
+                    fields=differences(before, product_state(row.existing)),
+                )
+            )
         if updates:
             Product.objects.bulk_update(
                 [row.existing for row in updates],
                 [*APPLIED_FIELDS, "updated_by", "updated_at"],
                 batch_size=BATCH,
             )
-        return [product.pk for product in new]
+        record_changes(changeset, history)
+        return ids
 
-    def undo(self, run: FinishedImport) -> tuple[int, list[Product]]:
-        created = run.created_among(Product.objects.filter(organization=run.organization))
-        products = list(created.order_by("name"))
-        untouched = [p.pk for p in products if p.updated_at == run.finished_at]
-        kept = [p for p in products if p.updated_at != run.finished_at]
-        Product.objects.filter(pk__in=bulk.one_of(untouched)).delete()
-        return len(untouched), kept
+    def undo(
+        self, run: FinishedImport, *, by: User | None, now: datetime, changeset: ChangeSet
+    ) -> UndoOutcome:
+        source = import_changeset(run)
+        products = Product.objects.filter(organization=run.organization)
+        if source is None:
+            # An import from before the history: only what it created can go.
+            created = run.created_among(products)
+            found = ImportChanges(changeset=changeset)
+            found.created = dict.fromkeys(created.values_list("pk", flat=True), 0)
+            legacy = True
+        else:
+            found, legacy = import_changes(source, KIND), False
+        ids = [*found.created, *(change.object_id for change in found.changed)]
+        current = products.select_for_update().in_bulk(ids)
+        outcome = UndoOutcome(legacy=legacy)
+        changed_since = {
+            pk
+            for pk, product in current.items()
+            if found.later[pk] or changed_at(product.updated_at, run.finished_at)
+        }
+        for pk in sorted(changed_since):
+            outcome.kept.append(
+                kept_record(
+                    name=str(current[pk]),
+                    url=reverse("products:detail", args=[pk]),
+                    changes=found.later[pk],
+                    model=Product,
+                )
+            )
+        doomed = [pk for pk in found.created if pk in current and pk not in changed_since]
+        reverted = [
+            change
+            for change in found.changed
+            if change.object_id in current and change.object_id not in changed_since
+        ]
+        record_deletions(
+            changeset, kind=KIND, table=Product._meta.db_table, id_ranges=bulk.id_ranges(doomed)
+        )
+        bulk.delete_rows(Product, doomed)
+        history = []
+        for change in reverted:
+            product = current[change.object_id]
+            for name, (old, _new) in change.fields.items():
+                setattr(product, name, restored_value(Product, name, old))
+            refresh_derived_fields(product)
+            product.updated_by, product.updated_at = by, now
+            history.append(
+                Change(
+                    kind=KIND,
+                    object_id=product.pk,
+                    action=Action.CHANGED,
+                    fields={name: [new, old] for name, (old, new) in change.fields.items()},
+                )
+            )
+        if reverted:
+            Product.objects.bulk_update(
+                [current[change.object_id] for change in reverted],
+                [*APPLIED_FIELDS, "updated_by", "updated_at"],
+                batch_size=BATCH,
+            )
+        record_changes(changeset, history)
+        outcome.deleted, outcome.reverted = len(doomed), len(reverted)
+        outcome.kept.sort(key=lambda k: fold(k["name"]))
+        return outcome
 
     def records(self, organization: Organization) -> QuerySet[Product]:
         return Product.objects.filter(organization=organization).order_by("name", "id")

@@ -53,6 +53,14 @@ def test_it_creates_an_article_and_computes_the_other_price(api, acme):
     )
 
 
+def test_article_writes_are_in_the_history_via_the_api(api, acme):
+    from history.models import ChangeSet, Source
+
+    api.post(URL, article())
+
+    assert list(ChangeSet.objects.values_list("source", "label")) == [(Source.API, "Online shop")]
+
+
 def test_a_gross_price_leads_when_it_says_so(api, acme):
     api.post(URL, article(price={"grossPrice": 119, "leadingPrice": "GROSS", "taxRate": 19}))
 

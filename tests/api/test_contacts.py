@@ -295,3 +295,24 @@ def test_a_new_note_is_added_and_the_same_one_is_not_repeated(api, acme):
 
     assert list(contact.notes.values_list("text", flat=True)) == ["Zweite Notiz", "Erste Notiz"]
     assert api.get(url).json()["note"] == "Zweite Notiz"
+
+
+def test_tags_are_written_read_and_kept_when_left_out(api, acme):
+    contact = created(api, company_payload(tags=["Stammkunde", "Newsletter"]))
+    url = f"{URL}/{contact.pk}"
+    assert api.get(url).json()["tags"] == ["Newsletter", "Stammkunde"]
+
+    api.put(url, company_payload(version=contact.version))  # no tags: they stay
+    contact.refresh_from_db()
+    assert api.get(url).json()["tags"] == ["Newsletter", "Stammkunde"]
+
+    api.put(url, company_payload(version=contact.version, tags=["VIP"]))
+    assert api.get(url).json()["tags"] == ["VIP"]
+
+
+def test_a_tag_the_form_refuses_is_a_400_naming_tags(api, acme):
+    response = api.post(URL, company_payload(tags=["x" * 300]))
+
+    assert response.status_code == 400
+    assert {d["field"] for d in response.json()["details"]} == {"tags"}
+    assert not Contact.objects.exists()

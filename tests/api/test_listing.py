@@ -211,10 +211,10 @@ def test_a_page_costs_the_same_queries_however_many_contacts_it_has(
         ContactPerson.objects.create(contact=contact, last_name=f"Person {index}")
     api.get(URL, {"size": 1})  # the key's last use is written once a minute at most
 
-    # The key, the count, the page's ids, the contacts, their persons, their notes.
-    with django_assert_max_num_queries(6):
+    # The key, the count, the page's ids, the contacts, their persons, notes and tags.
+    with django_assert_max_num_queries(7):
         small = api.get(URL, {"size": 1})
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         large = api.get(URL, {"size": 30})
 
     assert small.json()["numberOfElements"] == 1

@@ -350,3 +350,24 @@ def test_the_history_tells_its_listeners_after_the_commit_and_never_for_a_rollba
         history._listeners.remove(listener)
 
     assert told == [(kept.pk, acme.pk)]
+
+
+def test_an_article_created_through_the_api_fires_its_event(
+    api, acme, receiver, django_capture_on_commit_callbacks
+):
+    Webhook.objects.create(
+        organization=acme, url=receiver.url, events=["article.created"], secret="s"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/articles",
+            {
+                "title": "Tee",
+                "type": "PRODUCT",
+                "unitName": "Stück",
+                "price": {"netPrice": 3, "leadingPrice": "NET", "taxRate": 7},
+            },
+        )
+
+    assert [e["eventType"] for e in receiver.events()] == ["article.created"]
+    assert receiver.events()[0]["resourceIds"] == [response.json()["id"]]

@@ -4,6 +4,7 @@ searching, has a binary file refused and downloads the customers' quick referenc
 from __future__ import annotations
 
 import re
+import time
 import zlib
 from pathlib import Path
 
@@ -188,3 +189,108 @@ def test_a_second_click_on_import_imports_once_and_shows_the_result(
     assert len(posted) == 1, posted
     numbers = Contact.objects.filter(organization=acme).values_list("customer_number", flat=True)
     assert len(numbers) == len(set(numbers)) == 3000
+
+
+def test_bob_decides_row_by_row_for_numbers_of_other_contacts_and_undoes_the_import(
+    live_server, page, screenshot, bob, acme, tmp_path, monkeypatch
+):
+    from contacts_app.services import update_contact
+    from tests.contacts.conftest import make_company
+
+    for number, name in (
+        (10001, "Alt Eins GmbH"),
+        (10002, "Alt Zwei GmbH"),
+        (10003, "Alt Drei GmbH"),
+    ):
+        make_company(acme, name, customer_number=number, billing_city="Ulm")
+    gleich = make_company(acme, "Gleich GmbH", customer_number=10004, billing_city="Ulm")
+    path = tmp_path / "kunden.csv"
+    path.write_bytes(
+        "Kundennummer;Firmenname;Ort\r\n"
+        "10001;Neu Eins GmbH;Köln\r\n"
+        "10002;Neu Zwei GmbH;Köln\r\n"
+        "10003;Neu Drei GmbH;Köln\r\n"
+        "10004;Gleich GmbH;Köln\r\n".encode()
+    )
+    log_in(page, live_server, bob)
+    page.goto(f"{live_server.url}/import/")
+    upload_customers(page, path)
+    page.get_by_role("button", name="Check the data").click()
+    expect(page).to_have_url(re.compile(r"/import/runs/\d+/preview/$"))
+
+    group = page.get_by_test_id("group-mismatch")
+    expect(group).to_contain_text("Number belongs to another contact")
+    expect(group.locator("tr[data-line='2']")).to_contain_text("Neu Eins GmbH")
+    expect(group.locator("tr[data-line='2']")).to_contain_text("Alt Eins GmbH")
+    expect(page.get_by_test_id("updates")).to_contain_text("Ulm → Köln")
+    expect(page.get_by_test_id("counts").locator("[data-count=skip]")).to_have_text("3")
+
+    group.get_by_label("For all rows of this group").select_option("update")
+    group.get_by_label("What line 2 does").select_option("new")
+    group.get_by_label("What line 3 does").select_option("skip")
+    page.get_by_role("button", name="Apply the choices to the preview").click()
+    expect(page.get_by_role("alert")).to_contain_text("Your choices are applied")
+    counts = page.get_by_test_id("counts")
+    expect(counts.locator("[data-count=new]")).to_have_text("1")
+    expect(counts.locator("[data-count=update]")).to_have_text("2")
+    expect(counts.locator("[data-count=skip]")).to_have_text("1")
+    expect(group.get_by_label("What line 2 does")).to_have_value("new")
+    screenshot(page, "import-09-preview-groups")
+
+    page.get_by_role("button", name="Import now (1 new, 2 updated)").click()
+    expect(page).to_have_url(re.compile(r"/import/runs/\d+/$"))
+    expect(page.get_by_role("alert")).to_contain_text("Import finished: 1 new, 2 updated")
+    contacts = dict(
+        Contact.objects.filter(organization=acme).values_list("customer_number", "company_name")
+    )
+    assert contacts == {
+        10001: "Alt Eins GmbH",
+        10002: "Alt Zwei GmbH",
+        10003: "Neu Drei GmbH",
+        10004: "Gleich GmbH",
+        10005: "Neu Eins GmbH",
+    }
+
+    # A colleague changes one of the updated contacts; the undo keeps it and says why.
+    gleich.refresh_from_db()
+    update_contact(contact=gleich, data={"billing_city": "Jena"}, by=bob, expected_version=2)
+    real_undo = services.undo
+
+    def slow_undo(run, *, by):
+        time.sleep(0.5)
+        return real_undo(run, by=by)
+
+    monkeypatch.setattr(services, "undo", slow_undo)
+    page.once("dialog", lambda dialog: dialog.accept())
+    undo = page.get_by_role("button", name="Undo this import")
+    screenshot(page, "import-10-result-before-undo")
+    # While the request runs, the button says it is working and takes no second click. The
+    # page reports it itself: Playwright waits for the answer before it looks again.
+    states = []
+    page.on("console", lambda m: states.append(m.text) if m.text.startswith("busy ") else None)
+    undo.evaluate(
+        """b => {
+          new MutationObserver(() => {
+            if (b.getAttribute("aria-busy") !== "true") return;
+            const spinner = !!b.querySelector(".spinner-border");
+            console.log("busy " + JSON.stringify([b.disabled, b.textContent.trim(), spinner]));
+          }).observe(b, {attributes: true, childList: true});
+          setTimeout(() => b.click(), 0);
+        }"""
+    )
+    summary = page.get_by_test_id("undo-summary")
+    expect(summary).to_contain_text("Created by the import and deleted: 1")
+    expect(summary).to_contain_text("Updated by the import and put back as they were before: 1")
+    expect(summary).to_contain_text("Kept, because they were changed after the import: 1")
+    kept = page.get_by_test_id("undo-kept")
+    expect(kept.get_by_role("link", name="Gleich GmbH")).to_have_attribute(
+        "href", f"/contacts/{gleich.pk}/"
+    )
+    expect(kept).to_contain_text("city: Köln → Jena")
+    assert states and states[-1] == 'busy [true,"Undoing…",true]', states
+    screenshot(page, "import-10-undo-result")
+    contacts = dict(
+        Contact.objects.filter(organization=acme).values_list("customer_number", "billing_city")
+    )
+    assert contacts == {10001: "Ulm", 10002: "Ulm", 10003: "Ulm", 10004: "Jena"}
+    assert Contact.objects.get(customer_number=10003).company_name == "Alt Drei GmbH"

@@ -105,9 +105,12 @@ def test_an_import_and_contacts_saved_through_the_form_at_once_share_no_number(a
     numbers = list(contacts.values_list("customer_number", flat=True))
     assert len(numbers) == len(set(numbers))
     assert set(range(10000, 10000 + rows)) <= set(numbers)
-    # A contact saved by hand just before the import checked its number is updated by that
-    # row, exactly as if it had been saved a minute earlier; none is lost or doubled.
-    assert contacts.count() == rows + len(saved) - run.counts["update"]
+    # A contact saved by hand just before the import checked its number keeps it and its
+    # name: the row with that number names another contact, so it is left for a decision,
+    # exactly as if the contact had been saved a minute earlier; none is lost or doubled.
+    assert contacts.count() == rows + len(saved) - run.counts["skip"]
+    assert run.counts["update"] == 0
+    assert contacts.filter(company_name__startswith="Hand ").count() == len(saved)
     assert all(colleague.get(r["Location"]).status_code == 200 for r in saved)
 
 
@@ -115,7 +118,7 @@ def test_a_customer_made_a_supplier_while_an_import_updates_it(acme, alice, bob)
     # bob gives a customer the supplier role (which hands out a supplier number) while alice's
     # import updates the same customer: each waits for the other's locks in the same order,
     # so neither ends in an error page.
-    contact = make_company(acme, "Alt GmbH", billing_city="Bonn", by=bob)
+    contact = make_company(acme, "Importierte 0000 GmbH", billing_city="Bonn", by=bob)
     importer = browser_for(alice)
     run = prepared_import(
         importer, customers_csv(numbered=True, first=contact.customer_number, rows=2000)
@@ -124,7 +127,7 @@ def test_a_customer_made_a_supplier_while_an_import_updates_it(acme, alice, bob)
     url = reverse("contacts:edit", args=[contact.pk])
     assert editor.get(url).status_code == 200
     edit = contact_post_data(
-        version=1, company_name="Alt GmbH", billing_city="Bonn", is_supplier=True
+        version=1, company_name="Importierte 0000 GmbH", billing_city="Bonn", is_supplier=True
     )
 
     def save_a_moment_later():
@@ -142,9 +145,41 @@ def test_a_customer_made_a_supplier_while_an_import_updates_it(acme, alice, bob)
     run.refresh_from_db()
     assert (run.counts["new"], run.counts["update"]) == (1999, 1)
     contact.refresh_from_db()
-    assert contact.company_name == "Importierte 0000 GmbH"
-    if edited.status_code == 302:  # bob saved first; the import then changed the name
+    assert contact.billing_city == "Köln"
+    if edited.status_code == 302:  # bob saved first; the import then changed the city
         assert contact.is_supplier and contact.supplier_number
     else:  # the import came first: bob is told and keeps what he typed
         assert "Not saved: this contact was changed by" in edited.text
         assert not contact.is_supplier
+
+
+def test_an_edit_saved_while_the_import_is_undone_is_never_lost(acme, alice, bob):
+    # alice undoes an import of 2,000 customers while bob saves one of them: either bob's
+    # save comes first, and the undo keeps that customer, or the undo comes first, and bob is
+    # told (the customer is gone, or changed). Never a 500, never a saved edit thrown away.
+    importer = browser_for(alice)
+    run = prepared_import(importer, customers_csv(numbered=True, first=30000, rows=2000))
+    assert importer.post(f"/import/runs/{run.pk}/confirm/").status_code == 302
+    contact = Contact.objects.get(organization=acme, customer_number=31999)
+    editor = browser_for(bob)
+    url = reverse("contacts:edit", args=[contact.pk])
+    assert editor.get(url).status_code == 200
+    edit = contact_post_data(
+        version=contact.version, company_name="Importierte 1999 GmbH", billing_city="Jena"
+    )
+
+    undone, edited = run_together(
+        partial(importer.post, f"/import/runs/{run.pk}/undo/"),
+        partial(editor.post, url, edit, headers={"accept-language": "en"}),
+    )
+
+    assert undone.status_code == 302
+    assert edited.status_code in (200, 302, 404)
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.UNDONE
+    if edited.status_code == 302:  # bob saved before the undo looked: kept, and listed
+        assert Contact.objects.get(pk=contact.pk).billing_city == "Jena"
+        assert [k["name"] for k in run.undo_kept] == ["Importierte 1999 GmbH"]
+        assert Contact.objects.filter(organization=acme).count() == 1
+    else:  # the undo came first: nothing of the import is left
+        assert not Contact.objects.filter(organization=acme).exists()

@@ -18,11 +18,17 @@ def make_company(
     by: User | None = None,
     persons: list[dict] = (),
     profiles: list[dict] = (),
+    tags: list[str] = (),
     **fields: Any,
 ) -> Contact:
     data = {"kind": Contact.Kind.COMPANY, "company_name": name, **fields}
     return services.create_contact(
-        organization=organization, data=data, by=by, persons=persons, profiles=profiles
+        organization=organization,
+        data=data,
+        by=by,
+        persons=persons,
+        profiles=profiles,
+        tags=tags,
     )
 
 
@@ -32,10 +38,11 @@ def make_person(
     last: str = "Mustermann",
     *,
     by: User | None = None,
+    tags: list[str] = (),
     **fields: Any,
 ) -> Contact:
     data = {"kind": Contact.Kind.PERSON, "first_name": first, "last_name": last, **fields}
-    return services.create_contact(organization=organization, data=data, by=by)
+    return services.create_contact(organization=organization, data=data, by=by, tags=tags)
 
 
 def contact_post_data(
@@ -45,10 +52,11 @@ def contact_post_data(
     initial_persons: int = 0,
     initial_profiles: int = 0,
     **fields: Any,
-) -> dict[str, str]:
+) -> dict[str, Any]:
     """The contact form as the browser submits it: every field, both formsets' management forms.
 
-    Booleans are sent the way checkboxes are: present ("on") when true, absent when false.
+    Booleans are sent the way checkboxes are: present ("on") when true, absent when false;
+    a list is sent as a field given several times (`tags`).
     """
     data: dict[str, Any] = {
         "kind": "company",
@@ -78,9 +86,11 @@ def contact_post_data(
         "confirm_duplicate": "",
     }
     data.update(fields)
-    post: dict[str, str] = {}
+    post: dict[str, Any] = {}
     for key, value in data.items():
-        if value is True:
+        if isinstance(value, list):
+            post[key] = value
+        elif value is True:
             post[key] = "on"
         elif value is not False:
             post[key] = "" if value is None else str(value)

@@ -322,18 +322,23 @@ def test_it_archives_and_unarchives(alice_client, contact):
     assert not contact.archived
 
 
-def test_it_asks_before_deleting_and_deletes(alice_client, contact):
+def test_it_asks_before_deleting_and_moves_the_contact_to_the_trash(alice_client, contact):
     url = reverse("contacts:delete", args=[contact.pk])
     confirm = alice_client.get(url, headers=EN)
     assert "Delete “Müller Maschinenbau GmbH”?" in confirm.text
+    assert "For 30 days it can be restored there whole" in confirm.text
     assert Contact.objects.filter(pk=contact.pk).exists()
     response = alice_client.post(url, headers=EN)
     assert response.status_code == 302
     assert response.url == reverse("contacts:list")
     assert not Contact.objects.filter(pk=contact.pk).exists()
-    assert not ContactPerson.objects.exists()
+    assert Contact.all_objects.get(pk=contact.pk).deleted_at is not None
+    assert ContactPerson.objects.filter(contact=contact).exists()  # kept for the restore
     page = alice_client.get(response.url, headers=EN)
-    assert "“Müller Maschinenbau GmbH” was deleted." in page.text
+    assert (
+        "“Müller Maschinenbau GmbH” was moved to the trash. It can be restored there for 30 days."
+        in page.text
+    )
 
 
 def test_it_shows_a_person_with_salutation(alice_client, acme):

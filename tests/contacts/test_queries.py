@@ -1,4 +1,5 @@
-"""The list and search pages ask the database a fixed number of queries, however much they show."""
+"""The list and search pages ask the database a fixed number of queries, however much they show
+(tags included)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from contacts_app import services
+from contacts_app import services, tags
+from contacts_app.models import Contact
+from history.services import FORM
 
 from .conftest import make_company, make_person
 
@@ -17,7 +20,9 @@ MAX_QUERIES = 10
 
 
 def fill(organization, count: int) -> None:
-    for n in range(count):
+    """`count` contacts, every other one with two tags."""
+    first = Contact.objects.filter(organization=organization).count()
+    for n in range(first, first + count):
         if n % 3:
             make_company(
                 organization,
@@ -30,6 +35,13 @@ def fill(organization, count: int) -> None:
             )
         else:
             make_person(organization, "Anna", f"Maier {n}", is_supplier=True)
+    tagged = Contact.objects.filter(organization=organization).order_by("pk")[first::2]
+    tags.set_tags_in_bulk(
+        organization=organization,
+        names_by_contact={c.pk: ["VIP", f"Messe {c.pk % 4}"] for c in tagged},
+        by=None,
+        via=FORM,
+    )
 
 
 def queries_for(client, url: str, params: dict, **headers) -> int:
@@ -47,8 +59,10 @@ def queries_for(client, url: str, params: dict, **headers) -> int:
         {"q": "0711"},
         {"q": "maier", "role": "customer", "kind": "company", "sort": "city"},
         {"q": "maier", "page": "2"},
+        {"tag": "VIP"},
+        {"tag": "VIP", "q": "maier", "sort": "-changed"},
     ],
-    ids=["list", "search", "phone", "filtered", "page-2"],
+    ids=["list", "search", "phone", "filtered", "page-2", "tag", "tag-and-search"],
 )
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
 def test_the_list_uses_a_fixed_number_of_queries(
@@ -58,6 +72,9 @@ def test_the_list_uses_a_fixed_number_of_queries(
     headers = {"HX-Request": "true"} if htmx else {}
     alice_client.get(url)  # the first request stores the current organization in the session
     fill(acme, 5)
+    if "tag" in params:
+        params = {**params, "tag": acme.tags.get(name=params["tag"]).pk}
+    alice_client.get(url, params)  # a sort asked for is remembered once, for the next visit
     few = queries_for(alice_client, url, params, **headers)
     fill(acme, 35)
     with django_assert_max_num_queries(MAX_QUERIES):

@@ -250,9 +250,9 @@ def test_the_list_page_shows_25_contacts_a_page(alice_client, acme):
     for n in range(30):
         make_company(acme, f"Firma {n:02d}")
     first = alice_client.get(reverse("contacts:list"))
-    assert first.text.count('class="list-group-item"') == 25
+    assert first.text.count("data-contact-row") == 25
     second = alice_client.get(reverse("contacts:list"), {"page": 2})
-    assert second.text.count('class="list-group-item"') == 5
+    assert second.text.count("data-contact-row") == 5
     assert "Firma 29" in second.text
 
 
@@ -301,7 +301,7 @@ def test_the_list_page_orders_alike_however_it_finds_the_page(
 
     def shown() -> list[str]:
         html = alice_client.get(url, {"q": "maier", "sort": sort}).text
-        return re.findall(r"stretched-link[^>]*>([^<]*)</a>", html)
+        return re.findall(r"data-row-link>([^<]*)</a>", html)
 
     sorted_matches = shown()
     monkeypatch.setattr(selectors, "SORT_MATCHES_UP_TO", -1)  # PostgreSQL: walk the index

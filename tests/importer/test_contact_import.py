@@ -110,7 +110,7 @@ def test_an_existing_number_is_updated_or_skipped_as_chosen(acme, alice):
         by=alice,
         data={"kind": "company", "company_name": "Alt GmbH", "customer_number": 10007},
     )
-    data = csv_bytes("Kundennummer;Firmenname;Ort", "10007;Neu GmbH;Köln", "10008;Andere AG;Bonn")
+    data = csv_bytes("Kundennummer;Firmenname;Ort", "10007;ALT GmbH;Köln", "10008;Andere AG;Bonn")
     run, _parsed = start(acme, data)
     run.on_duplicate = OnDuplicate.SKIP
     assert services.check(run).counts["skip"] == 1
@@ -119,7 +119,7 @@ def test_an_existing_number_is_updated_or_skipped_as_chosen(acme, alice):
     assert result.counts["update"] == 1
     assert result.counts["new"] == 1
     updated = Contact.objects.get(customer_number=10007)
-    assert (updated.company_name, updated.billing_city, updated.version) == ("Neu GmbH", "Köln", 2)
+    assert (updated.company_name, updated.billing_city, updated.version) == ("ALT GmbH", "Köln", 2)
 
 
 def test_an_unchanged_row_is_reported_as_unchanged(acme, alice):
@@ -180,9 +180,9 @@ def test_undo_deletes_what_nobody_changed_and_keeps_the_rest(acme, alice):
     update_contact(
         contact=touched, data={"billing_city": "Jena"}, by=alice, expected_version=touched.version
     )
-    deleted, kept = services.undo(run, by=alice)
-    assert deleted == 1
-    assert [str(k) for k in kept] == ["Zwei GmbH"]
+    outcome = services.undo(run, by=alice)
+    assert outcome.deleted == 1
+    assert [k["name"] for k in outcome.kept] == ["Zwei GmbH"]
     assert list(Contact.objects.values_list("company_name", flat=True)) == ["Zwei GmbH"]
 
 
@@ -204,11 +204,18 @@ def test_the_last_assignment_prefills_the_next_import(acme):
     assert again.mapping == ["company_name", "billing_city"]
 
 
-def test_a_formula_cell_is_refused_with_a_message(acme):
-    run, _parsed = start(acme, csv_bytes("Firmenname", '=HYPERLINK("http://x")'))
+def test_a_cell_that_looks_like_a_formula_is_imported_as_text_with_a_notice(acme):
+    run, _parsed = start(acme, csv_bytes("Firmenname;Notiz", '=HYPERLINK("http://x");-Rabatt'))
     result = services.check(run)
-    assert result.counts["invalid"] == 1
-    assert "formula" in result.errors[0].message
+    assert (result.counts["new"], result.counts["invalid"]) == (1, 0)
+    assert [(n.line, n.column, n.value) for n in result.notices] == [
+        (2, "Company name", '=HYPERLINK("http://x")'),
+        (2, "Note", "-Rabatt"),
+    ]
+    services.commit(run, by=None)
+    contact = Contact.objects.get()
+    assert contact.company_name == '=HYPERLINK("http://x")'
+    assert contact.notes.get().text == "-Rabatt"
 
 
 def test_imported_contacts_are_found_by_search_and_later_ones_too(acme, alice):

@@ -65,11 +65,25 @@ def test_a_number_taken_after_the_preview_is_checked_again_at_import(acme):
         data={"kind": "company", "company_name": "Schon da", "customer_number": 10002},
     )
     done = commit(run)
-    assert done.counts["new"] == 1
-    assert done.counts["update"] == 1
+    # The number belongs to another contact now: the row is not applied to it.
+    assert (done.counts["new"], done.counts["update"], done.counts["skip"]) == (1, 0, 1)
     assert Contact.objects.get(organization=acme, customer_number=10002).company_name == (
-        "Łódź Sp. z o.o."
+        "Schon da"
     )
+
+
+def test_a_number_taken_after_the_preview_by_the_same_name_is_updated(acme):
+    run = start(acme)
+    assert preview(run).counts["new"] == 2
+    create_contact(
+        organization=acme,
+        by=None,
+        data={"kind": "company", "company_name": "Łódź Sp. z o.o.", "customer_number": 10002},
+    )
+    done = commit(run)
+    assert (done.counts["new"], done.counts["update"]) == (1, 1)
+    contact = Contact.objects.get(organization=acme, customer_number=10002)
+    assert contact.email_business == "biuro@lodz.example"
 
 
 def test_columns_assigned_anew_after_the_preview_are_what_the_import_uses(acme):

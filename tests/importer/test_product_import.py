@@ -120,6 +120,6 @@ def test_undo_removes_imported_products(acme):
     run, _parsed = start(acme, csv_bytes("Bezeichnung;Einheit;Nettopreis", "Eins;Stück;1"))
     services.commit(run, by=None)
     run.refresh_from_db()
-    deleted, kept = services.undo(run, by=None)
-    assert (deleted, kept) == (1, [])
+    outcome = services.undo(run, by=None)
+    assert (outcome.deleted, outcome.kept) == (1, [])
     assert not Product.objects.exists()

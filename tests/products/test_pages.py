@@ -269,7 +269,7 @@ def test_archive_needs_a_post(bob_client, product):
     assert bob_client.get(reverse("products:archive", args=[product.pk])).status_code == 405
 
 
-def test_delete_asks_first(bob_client, product):
+def test_delete_asks_first_and_moves_the_product_to_the_trash(bob_client, product):
     url = reverse("products:delete", args=[product.pk])
 
     confirm = bob_client.get(url, headers=EN)
@@ -277,10 +277,16 @@ def test_delete_asks_first(bob_client, product):
     assert "Delete “K-1 Kaffeemaschine „Barista“”?" in confirm.text
     assert Product.objects.filter(pk=product.pk).exists()
 
+    assert "For 30 days it can be restored there as it was" in confirm.text
+
     response = bob_client.post(url, headers=EN)
     assert response["Location"] == LIST
     assert not Product.objects.filter(pk=product.pk).exists()
-    assert "“Kaffeemaschine „Barista“” was deleted." in bob_client.get(LIST, headers=EN).text
+    assert Product.all_objects.get(pk=product.pk).deleted_at is not None
+    assert (
+        "“Kaffeemaschine „Barista“” was moved to the trash. It can be restored there for 30 days."
+        in bob_client.get(LIST, headers=EN).text
+    )
 
 
 def test_the_detail_page_shows_everything(alice_client, acme, alice):

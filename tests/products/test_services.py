@@ -133,7 +133,7 @@ def test_the_database_refuses_a_duplicate_number_too(acme):
 
 def test_a_race_for_the_same_number_is_a_validation_error(acme, monkeypatch):
     make_product(acme, number="A-1")
-    monkeypatch.setattr(services, "number_taken", lambda **kwargs: False)
+    monkeypatch.setattr(services, "number_holder", lambda **kwargs: None)
 
     errors = errors_of(lambda: make_product(acme, "Zweiter", number="A-1"))
 

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organization
 from importer import services
-from importer.checking import OnDuplicate, missing_required
+from importer.checking import Group, OnDuplicate, RowChoice, missing_required
 from importer.reading import ImportFileError, check_size
 from importer.targets import target_keys
 
@@ -33,6 +33,21 @@ class Command(BaseCommand):
             choices=OnDuplicate.values,
             default=OnDuplicate.UPDATE,
             help="what a row whose number exists does (default: update)",
+        )
+        parser.add_argument(
+            "--on-mismatch",
+            choices=RowChoice.values,
+            default=RowChoice.SKIP,
+            help="a row whose number belongs to a contact with another name: update that "
+            "contact, import the row as a new contact with the next free number, or skip it "
+            "(default: skip)",
+        )
+        parser.add_argument(
+            "--on-probable-duplicate",
+            choices=RowChoice.values,
+            default=RowChoice.SKIP,
+            help="a row without a number that matches a contact by e-mail address, or by name "
+            "and postal code: update that contact, import it as new, or skip it (default: skip)",
         )
         parser.add_argument("--errors-to", help="write the invalid rows with reasons here")
 
@@ -72,6 +87,11 @@ class Command(BaseCommand):
             sys.exit(1)
         run.on_duplicate = options["on_duplicate"]
         run.save(update_fields=["on_duplicate"])
+        services.set_choices(
+            run,
+            on_mismatch=options["on_mismatch"],
+            on_probable=options["on_probable_duplicate"],
+        )
         if options["dry_run"]:
             result = services.check(run, parsed, keep=False)
             services.discard(run)
@@ -84,12 +104,22 @@ class Command(BaseCommand):
                 mode="Checked (dry run)" if options["dry_run"] else "Imported", **counts
             )
         )
+        for group in Group:
+            rows = result.group(group)
+            if rows:
+                chosen = ", ".join(
+                    f"{sum(1 for row in rows if row.choice == choice)} {choice}"
+                    for choice in RowChoice.values
+                    if any(row.choice == choice for row in rows)
+                )
+                self.stdout.write(f"{group.label}: {len(rows)} ({chosen})")
         for error in result.errors[:20]:
             column = f" {error.column}:" if error.column else ""
             self.stdout.write(f"  line {error.line}:{column} {error.message}")
         if len(result.errors) > 20:
             self.stdout.write(f"  … and {len(result.errors) - 20} more")
         if options["errors_to"]:
+            services.fill_cells(run, result)
             Path(options["errors_to"]).write_bytes(
                 services.failed_rows_csv(parsed.headers, parsed.delimiter, result)
             )
