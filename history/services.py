@@ -65,7 +65,8 @@ def on_changes(listener: ChangeListener) -> ChangeListener:
     """Call `listener(changeset_id, organization_id)` after every change set is committed.
 
     It runs after the commit (never for a change set that is rolled back) and in the request
-    that made the change, so it must be quick: look up, then queue the real work.
+    that made the change, so it must be quick: look up, then queue the real work. It relies on
+    the change set's changes being recorded in the same transaction, as every writer does.
     """
     if listener not in _listeners:
         _listeners.append(listener)
