@@ -1,0 +1,394 @@
+"""A vCard file (.vcf: iPhone, Android, Google, Outlook) as a table of Kontor's own columns.
+
+Each card becomes one row under the headers of Kontor's contact file (German or English), so
+the automatic assignment takes every column and everything after it (preview, groups, error
+file, history, undo) is the CSV import's. What the card says goes where Kontor has a field:
+
+- a card with an organisation and a person's name is a company with that person as its first
+  contact person (the person's job title, first e-mail address and own numbers go to the
+  contact person; the business address and work numbers to the company); an organisation
+  alone, or Apple's "show as company", is a company; a name alone is a person;
+- e-mail addresses, numbers and addresses by their types, web addresses and social profiles
+  as web profiles;
+- what has no field (a third e-mail address, a fourth number, a second address, birthday,
+  categories, messengers…) is appended to the note, in the language of the headers, so that
+  nothing is lost. Photos are skipped and counted.
+"""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from contacts_app.vcard import guess_profile
+from core.values import SALUTATIONS
+
+from .reading import (
+    EMPTY,
+    ImportFileError,
+    ParsedFile,
+    Row,
+    check_size,
+    decode,
+    detect_encoding,
+    normalize_encoding,
+)
+from .targets.contact_columns import shared_contact_columns
+from .vcard_reading import Card, Property, read_cards
+
+KIND = "vcard"
+# The delimiter of a vCard import's error file, and the language of its headers: German
+# headers with ";" and English ones with ",", as Excel opens each.
+DELIMITERS = {"de": ";", "en": ","}
+
+KEYS = (
+    *("company_name", "salutation", "title", "first_name", "last_name"),
+    *("billing_supplement", "billing_street", "billing_postal_code", "billing_city"),
+    "billing_country",
+    *("phone_business", "phone_other", "phone_mobile", "phone_fax"),
+    *("email_business", "email_other"),
+    *("profile_website", "profile_blog", "profile_twitter", "profile_skype"),
+    *("profile_linkedin", "profile_xing"),
+    *("person1_salutation", "person1_first_name", "person1_last_name", "person1_position"),
+    *("person1_email", "person1_phone", "person1_extension", "person1_mobile"),
+    "tags",
+    "note",
+)
+TAGS_KEY = "tags"
+
+BINARY_IN_CARD = gettext_lazy(
+    "This vCard file contains binary data that is not text. Export the contacts again and "
+    "upload the .vcf file itself."
+)
+MOBILE_TYPES = frozenset({"CELL", "IPHONE", "MOBILE"})
+# Properties that say nothing about the contact (or that Kontor reads with another line).
+TECHNICAL = frozenset(
+    {
+        *("BEGIN", "END", "VERSION", "PRODID", "REV", "UID", "KIND", "LABEL", "MAILER"),
+        *("SORT-STRING", "CLASS", "SOURCE", "NAME", "PROFILE", "TZ", "GEO", "CLIENTPIDMAP"),
+        *("X-ABSHOWAS", "X-ABLABEL", "X-ABADR", "X-ABUID", "X-ABPERSON", "X-WAB-GENDER"),
+        *("X-MS-OL-DEFAULT-POSTAL-ADDRESS", "X-MS-OL-DESIGN", "X-MS-CARDPICTURE"),
+        *("X-MS-IMADDRESS", "X-IMAGETYPE", "X-IMAGEHASH", "X-ANDROID-CUSTOM"),
+    }
+)
+IM_PROPERTIES = {
+    "X-SKYPE": "skype",
+    "X-SKYPE-USERNAME": "skype",
+    "X-TWITTER": "twitter",
+    "X-LINKEDIN": "linkedin",
+    "X-XING": "xing",
+}
+
+
+def _column_headers(language: str) -> dict[str, str]:
+    columns = {column.key: column for column in shared_contact_columns()}
+    return {
+        key: (column.de if language == "de" else column.en)
+        for key in KEYS
+        if (column := columns.get(key)) is not None
+    }
+
+
+def language_of(delimiter: str | None) -> str:
+    """The headers' language for a vCard file: the stored delimiter's, else the user's."""
+    for language, known in DELIMITERS.items():
+        if delimiter == known:
+            return language
+    return "de" if (translation.get_language() or "de").startswith("de") else "en"
+
+
+def read_vcards(
+    data: bytes, *, encoding: str | None = None, delimiter: str | None = None
+) -> ParsedFile:
+    """The cards of a .vcf file as rows under Kontor's column headers (ImportFileError if it
+    cannot be read). `delimiter` chooses the headers' language (see DELIMITERS)."""
+    check_size(len(data))
+    if not data:
+        raise ImportFileError(EMPTY, code="empty")
+    try:
+        chosen = normalize_encoding(encoding) if encoding else detect_encoding(data)
+        text = decode(data, chosen)
+    except ImportFileError as error:
+        if error.code in ("binary", "spreadsheet"):
+            raise ImportFileError(BINARY_IN_CARD, code="binary") from None
+        raise
+    cards = read_cards(text, chosen)
+    language = language_of(delimiter)
+    headers = _column_headers(language)
+    keys = list(headers)
+    rows = []
+    with translation.override(language):
+        for card in cards:
+            values = CardRow(card, tags=TAGS_KEY in headers).values()
+            rows.append(Row(card.line, [values.get(key, "") for key in keys]))
+    return ParsedFile(
+        encoding=chosen,
+        delimiter=DELIMITERS[language],
+        headers=list(headers.values()),
+        rows=rows,
+        header_line=0,
+        kind=KIND,
+        skipped_photos=sum(card.embedded for card in cards),
+    )
+
+
+class CardRow:
+    """One card's values by column key; `extras` collects the note's further lines."""
+
+    def __init__(self, card: Card, *, tags: bool = False) -> None:
+        self.card, self.tags = card, tags
+        self.cells: dict[str, str] = {}
+        self.extras: dict[str, list[str]] = {}
+        self.labels = card.labels()
+
+    def put(self, keys: tuple[str, ...], value: str, extra: str, label: str = "") -> None:
+        """`value` into the first free of `keys`, else into the note under `extra`."""
+        for key in keys:
+            if key in KEYS and not self.cells.get(key):
+                self.cells[key] = value
+                return
+        self.add_to_note(extra, f"{value} ({label})" if label else value)
+
+    def add_to_note(self, heading: str, value: str) -> None:
+        if value:
+            self.extras.setdefault(heading, []).append(value)
+
+    def values(self) -> dict[str, str]:
+        card = self.card
+        family, given, additional, prefix, suffix = _name_parts(card)
+        organization = card.first("ORG")
+        org_parts = [p for p in organization.parts if p] if organization else []
+        formatted = card.first("FN")
+        formatted_name = formatted.plain if formatted else ""
+        if not (family or given) and formatted_name and not org_parts:
+            given, _sep, family = formatted_name.rpartition(" ")
+        first = " ".join(part for part in (given, additional) if part)
+        show_as = card.first("X-ABSHOWAS")
+        kind = card.first("KIND")
+        company = bool(org_parts) or bool(
+            (show_as and show_as.plain.upper() == "COMPANY")
+            or (kind and kind.plain.lower() == "org")
+        )
+        with_person = company and bool(family or given)
+        if company:
+            self.cells["company_name"] = org_parts[0] if org_parts else formatted_name
+            if len(org_parts) > 1:
+                self.add_to_note(_("Department"), ", ".join(org_parts[1:]))
+        if with_person:
+            self.cells.update(
+                person1_salutation=prefix,
+                person1_first_name=first,
+                person1_last_name=family or given,
+            )
+            if not family:
+                self.cells["person1_first_name"] = ""
+        elif not company:
+            salutation, title = _salutation_and_title(prefix)
+            self.cells.update(
+                salutation=salutation, title=title, first_name=first, last_name=family
+            )
+        elif prefix or family or given:
+            self.add_to_note(_("Name"), " ".join(p for p in (prefix, given, family) if p))
+        if suffix:
+            self.add_to_note(_("Name suffix"), suffix)
+        self._positions(with_person)
+        self._emails(with_person)
+        self._phones(with_person)
+        self._addresses(company, with_person)
+        self._profiles()
+        self._rest()
+        self.cells["note"] = self._note()
+        return self.cells
+
+    def _positions(self, with_person: bool) -> None:
+        positions = [p.plain for p in (*self.card.all("TITLE"), *self.card.all("ROLE")) if p.plain]
+        if with_person and positions:
+            self.cells["person1_position"] = ", ".join(positions)
+        else:
+            for position in positions:
+                self.add_to_note(_("Position"), position)
+
+    def _label(self, prop: Property) -> str:
+        if prop.group in self.labels:
+            return self.labels[prop.group]
+        names = {
+            "WORK": _("work"),
+            "HOME": _("home"),
+            "CELL": _("mobile"),
+            "FAX": _("fax"),
+            "PAGER": _("pager"),
+        }
+        return ", ".join(names[t] for t in sorted(prop.types) if t in names)
+
+    def _emails(self, with_person: bool) -> None:
+        emails = sorted(self.card.all("EMAIL"), key=lambda p: "PREF" not in p.types)
+        heading = _("Further e-mail addresses")
+        for index, prop in enumerate(emails):
+            value = prop.plain
+            if not value:
+                continue
+            if with_person and index == 0:
+                self.cells["person1_email"] = value
+                continue
+            self.put(("email_business", "email_other"), value, heading, self._label(prop))
+
+    def _phones(self, with_person: bool) -> None:
+        phones = sorted(self.card.all("TEL"), key=lambda p: "PREF" not in p.types)
+        heading = _("Further phone numbers")
+        for prop in phones:
+            number, _sep, extension = prop.plain.removeprefix("tel:").partition(";ext=")
+            number = number.strip()
+            if not number:
+                continue
+            types = prop.types
+            label = self._label(prop)
+            if types & MOBILE_TYPES:
+                keys: tuple[str, ...] = ("phone_mobile", "phone_other")
+                if with_person:
+                    keys = ("person1_mobile", "phone_mobile", "phone_other")
+            elif "FAX" in types:
+                keys = ("phone_fax",)
+            elif with_person and not types & {"WORK", "MAIN"}:
+                keys = ("person1_phone", "phone_business", "phone_other")
+            else:
+                keys = ("phone_business", "phone_other")
+                if with_person:
+                    keys = ("phone_business", "person1_phone", "phone_other")
+            if extension and keys[0] == "person1_phone" and not self.cells.get("person1_phone"):
+                self.cells["person1_extension"] = extension.strip()
+            elif extension:
+                number = f"{number}-{extension.strip()}"
+            self.put(keys, number, heading, label)
+
+    def _addresses(self, company: bool, with_person: bool) -> None:
+        addresses = [p for p in self.card.all("ADR") if any(p.parts)]
+        if not addresses:
+            return
+        wanted = "WORK" if company else "HOME"
+
+        def rank(prop: Property) -> tuple[bool, bool]:
+            return (wanted not in prop.types, "PREF" not in prop.types)
+
+        chosen = min(addresses, key=rank)
+        box, extended, street, city, region, code, country = (chosen.parts + [""] * 7)[:7]
+        self.cells.update(
+            billing_supplement=", ".join(p for p in (extended, box) if p),
+            billing_street=street,
+            billing_postal_code=code,
+            billing_city=city,
+            billing_country=country,
+        )
+        if region:
+            self.add_to_note(_("Region"), region)
+        for prop in addresses:
+            if prop is not chosen:
+                label = self._label(prop)
+                text = _one_line_address(prop.parts)
+                self.add_to_note(_("Further addresses"), f"{text} ({label})" if label else text)
+
+    def _profiles(self) -> None:
+        heading = _("Further web addresses")
+        for prop in self.card.all("URL"):
+            url = prop.plain
+            if url:
+                kind, value = guess_profile(url)
+                self.put((f"profile_{kind}",), value, heading, self._label(prop))
+        for prop in self.card.all("X-SOCIALPROFILE"):
+            service = _service(prop) or ""
+            value = prop.plain
+            user = (prop.params.get("X-USER") or [""])[0]
+            if service in ("twitter", "x") and user:
+                value = "@" + user.lstrip("@")
+            kind = "twitter" if service == "x" else service
+            if not value:
+                continue
+            if f"profile_{kind}" not in KEYS:
+                kind, value = guess_profile(value)
+            self.put((f"profile_{kind}",), value, heading, service)
+        for prop in self.card.all("IMPP"):
+            self._messenger(prop, _service(prop), prop.plain)
+        for name, kind in IM_PROPERTIES.items():
+            for prop in self.card.all(name):
+                self._messenger(prop, kind, prop.plain)
+
+    def _messenger(self, prop: Property, service: str | None, value: str) -> None:
+        scheme, sep, rest = value.partition(":")
+        if sep and scheme.lower() in ("skype", "x-apple", "xmpp", "aim", "msnim", "ymsgr"):
+            service = service or scheme.lower()
+            value = rest.split("?")[0]
+        if not value:
+            return
+        if service and f"profile_{service}" in KEYS:
+            self.put((f"profile_{service}",), value, _("Messengers"), service)
+        else:
+            self.add_to_note(_("Messengers"), f"{value} ({service})" if service else value)
+
+    def _rest(self) -> None:
+        dated = {
+            "BDAY": _("Birthday"),
+            "ANNIVERSARY": _("Anniversary"),
+            "X-ANNIVERSARY": _("Anniversary"),
+            "X-ABDATE": _("Date"),
+            "NICKNAME": _("Nickname"),
+            "GENDER": _("Gender"),
+            "X-ABRELATEDNAMES": _("Related names"),
+            "RELATED": _("Related names"),
+            "X-ASSISTANT": _("Assistant"),
+            "X-MANAGER": _("Manager"),
+            "X-SPOUSE": _("Spouse"),
+            "LANG": _("Language"),
+        }
+        handled = {"N", "FN", "ORG", "TITLE", "ROLE", "EMAIL", "TEL", "ADR", "URL", "NOTE"}
+        handled |= {"X-SOCIALPROFILE", "IMPP", "CATEGORIES", *IM_PROPERTIES}
+        for prop in self.card.properties:
+            name = prop.name
+            if name in handled or name in TECHNICAL or name.startswith("X-MS-OL-"):
+                continue
+            value = prop.text if name in ("NICKNAME", "LANG") else prop.plain
+            if not value:
+                continue
+            if name in dated:
+                label = self.labels.get(prop.group, "") if prop.group else ""
+                self.add_to_note(dated[name], f"{value} ({label})" if label else value)
+            else:
+                self.add_to_note(name.title(), value)
+        categories = [p.text for p in self.card.all("CATEGORIES") if p.text]
+        if categories and self.tags:
+            self.cells[TAGS_KEY] = ", ".join(categories)
+        elif categories:
+            self.add_to_note(_("Categories"), ", ".join(categories))
+
+    def _note(self) -> str:
+        notes = [p.plain for p in self.card.all("NOTE") if p.plain]
+        for heading, values in self.extras.items():
+            notes.append(f"{heading}: {'; '.join(values)}")
+        return "\n".join(notes)
+
+
+def _name_parts(card: Card) -> list[str]:
+    name = card.first("N")
+    parts = name.parts if name else []
+    return (parts + [""] * 5)[:5]
+
+
+def _salutation_and_title(prefix: str) -> tuple[str, str]:
+    """ "Herr Dr." → ("Herr", "Dr."): the words Kontor knows as a salutation, and the rest."""
+    words = prefix.split()
+    salutation = [w for w in words if w.casefold() in SALUTATIONS]
+    title = [w for w in words if w.casefold() not in SALUTATIONS]
+    return " ".join(salutation), " ".join(title)
+
+
+def _service(prop: Property) -> str | None:
+    for key in ("X-SERVICE-TYPE", "SERVICE-TYPE"):
+        if prop.params.get(key):
+            return prop.params[key][0].strip().lower() or None
+    types = prop.types - {"PREF", "WORK", "HOME", "OTHER"}
+    return next(iter(sorted(types)), "").lower() or None
+
+
+def _one_line_address(parts: list[str]) -> str:
+    box, extended, street, city, region, code, country = (parts + [""] * 7)[:7]
+    place = " ".join(p for p in (code, city) if p)
+    return ", ".join(p for p in (box, extended, street, place, region, country) if p)
