@@ -34,7 +34,7 @@ from .checking import (
 )
 from .columns import Column, normalize_header
 from .csv_writing import write_csv
-from .formats import read_upload
+from .formats import is_vcard, read_upload
 from .formulas import shield_cell
 from .models import ImportRun, SavedMapping
 from .reading import ImportFileError, ParsedFile, check_size
@@ -92,6 +92,14 @@ def parse(run: ImportRun) -> ParsedFile:
             _("The uploaded file is no longer there. Please upload it again."), code="gone"
         )
     return read_upload(bytes(run.file_data), encoding=run.encoding, delimiter=run.delimiter)
+
+
+def vcard_file(run: ImportRun) -> ParsedFile | None:
+    """The run's file as read, if it is a vCard file (the pages say how many cards it has and
+    what was skipped); None for any other file."""
+    if run.file_data is None or not is_vcard(bytes(run.file_data[:4096])):
+        return None
+    return parse(run)
 
 
 def change_reading(run: ImportRun, *, encoding: str, delimiter: str) -> ParsedFile:

@@ -83,18 +83,22 @@ class Property:
         return card_types(self.params.get("TYPE", ()), pref="PREF" in self.params)
 
     @property
-    def text(self) -> str:
-        """The value unescaped; a list value (CATEGORIES, NICKNAME) joined with ", "."""
+    def items(self) -> list[str]:
+        """A list value (CATEGORIES, NICKNAME) as its items, unescaped."""
         if "\\" not in self.value:
-            return ", ".join(p.strip() for p in self.value.split(",") if p.strip())
-        return ", ".join(p.strip() for p in stringToTextValues(self.value) if p.strip())
+            return [p.strip() for p in self.value.split(",") if p.strip()]
+        return [p.strip() for p in _unescaped(self.value) if p.strip()]
+
+    @property
+    def text(self) -> str:
+        return ", ".join(self.items)
 
     @property
     def plain(self) -> str:
         """The value unescaped, commas kept as text (NOTE, FN, TITLE)."""
         if "\\" not in self.value:
             return self.value.strip()
-        return ",".join(stringToTextValues(self.value)).strip()
+        return ",".join(_unescaped(self.value)).strip()
 
     @property
     def parts(self) -> list[str]:
@@ -103,8 +107,13 @@ class Property:
             return [part.strip() for part in self.value.split(";")]
         return [
             (", ".join(part) if isinstance(part, list) else part).strip()
-            for part in splitFields(self.value)
+            for part in splitFields(self.value.replace("\\:", ":"))
         ]
+
+
+def _unescaped(value: str) -> list[str]:
+    # Google writes "https\://…": an escaped colon, which no version of vCard has; it means ":".
+    return stringToTextValues(value.replace("\\:", ":"))
 
 
 @dataclass
@@ -241,6 +250,8 @@ def _take_line(card: Card, line: int, raw: str, file_encoding: str) -> None:
         except (binascii.Error, ValueError):
             raise _error(NOT_A_PROPERTY, line, text=_quote(raw)) from None
         value = _from_bytes(decoded, params, line, "utf-8")
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     card.properties.append(Property(name, group.lower(), params, value, line))
 
 

@@ -61,6 +61,8 @@ BINARY_IN_CARD = gettext_lazy(
     "This vCard file contains binary data that is not text. Export the contacts again and "
     "upload the .vcf file itself."
 )
+# Google gives every contact the category "myContacts" (its list of all contacts).
+SYSTEM_CATEGORIES = frozenset({"myContacts"})
 MOBILE_TYPES = frozenset({"CELL", "IPHONE", "MOBILE"})
 # Properties that say nothing about the contact (or that Kontor reads with another line).
 TECHNICAL = frozenset(
@@ -231,6 +233,10 @@ class CardRow:
             if with_person and index == 0:
                 self.cells["person1_email"] = value
                 continue
+            if with_person and "HOME" in prop.types:
+                # The contact person's private address is none of the company's.
+                self.add_to_note(heading, f"{value} ({self._label(prop)})")
+                continue
             self.put(("email_business", "email_other"), value, heading, self._label(prop))
 
     def _phones(self, with_person: bool) -> None:
@@ -353,7 +359,12 @@ class CardRow:
                 self.add_to_note(dated[name], f"{value} ({label})" if label else value)
             else:
                 self.add_to_note(name.title(), value)
-        categories = [p.text for p in self.card.all("CATEGORIES") if p.text]
+        categories = [
+            item
+            for prop in self.card.all("CATEGORIES")
+            for item in prop.items
+            if item not in SYSTEM_CATEGORIES
+        ]
         if categories and self.tags:
             self.cells[TAGS_KEY] = ", ".join(categories)
         elif categories:
