@@ -26,10 +26,11 @@ def is_vcard(data: bytes) -> bool:
     for bom, name in _UTF16:
         if head.startswith(bom):
             return _starts(head[len(bom) :].decode(name, errors="ignore"))
-    if b"\x00" in head[:64]:
-        # UTF-16 without a BOM: its NULs stand in every other byte.
-        name = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
-        return _starts(head.decode(name, errors="ignore"))
+    # UTF-16 without a BOM: the first letter (B or white space) has a NUL beside it.
+    if head[1:2] == b"\x00":
+        return _starts(head.decode("utf-16-le", errors="ignore"))
+    if head[:1] == b"\x00":
+        return _starts(head.decode("utf-16-be", errors="ignore"))
     return _starts(head.removeprefix(codecs.BOM_UTF8).decode("latin-1"))
 
 

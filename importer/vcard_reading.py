@@ -176,11 +176,15 @@ def read_cards(text: str, file_encoding: str) -> list[Card]:
                 pieces.append("\n" + line)
             soft_breaks = line.endswith("=")
             continue
+        if card is None:
+            # Between cards only blank lines may stand (white space around BEGIN is forgiven).
+            stripped = line.strip()
+            if stripped.upper() == "BEGIN:VCARD":
+                card = Card(line=number)
+            elif stripped:
+                raise _error(OUTSIDE, number, text=_quote(line))
+            continue
         if line[:1] in (" ", "\t"):
-            if card is None:
-                if line.strip():
-                    raise _error(OUTSIDE, number, text=_quote(line))
-                continue
             if not pieces:
                 if not line.strip():
                     continue
@@ -193,11 +197,6 @@ def read_cards(text: str, file_encoding: str) -> list[Card]:
             skipping = soft_breaks = False
             continue
         head = line[:12].upper()
-        if card is None:
-            if head.startswith("BEGIN:VCARD") and not line[11:].strip():
-                card = Card(line=number)
-                continue
-            raise _error(OUTSIDE, number, text=_quote(line))
         if head.startswith("END:VCARD") and not line[9:].strip():
             _check_version(card)
             cards.append(card)
