@@ -20,6 +20,7 @@ import codecs
 import quopri
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 from vobject.base import VObjectError, textLineToContentLine
@@ -38,6 +39,7 @@ BARE_ENCODINGS = frozenset({"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"})
 # Lines quoted in a message are cut to this many characters.
 QUOTED = 60
 
+_EMBEDDED_LINE = re.compile(r"(?:[A-Za-z0-9_-]+\.)?(?:PHOTO|LOGO|SOUND|KEY)[;:]", re.IGNORECASE)
 _SIMPLE_LINE = re.compile(
     r"(?:(?P<group>[A-Za-z0-9_-]+)\.)?(?P<name>[A-Za-z0-9_-]+)(?P<params>(?:;[^:;\"]*)*):"
 )
@@ -77,10 +79,7 @@ class Property:
     params: dict[str, list[str]]
     value: str
     line: int
-
-    @property
-    def types(self) -> set[str]:
-        return card_types(self.params.get("TYPE", ()), pref="PREF" in self.params)
+    types: frozenset[str]
 
     @property
     def items(self) -> list[str]:
@@ -122,12 +121,18 @@ class Card:
     version: str = ""
     properties: list[Property] = field(default_factory=list)
     embedded: int = 0  # pictures and other embedded files dropped
+    by_name: dict[str, list[Property]] = field(default_factory=dict)
+
+    def add(self, prop: Property) -> None:
+        self.properties.append(prop)
+        self.by_name.setdefault(prop.name, []).append(prop)
 
     def all(self, name: str) -> list[Property]:
-        return [p for p in self.properties if p.name == name]
+        return self.by_name.get(name, [])
 
     def first(self, name: str) -> Property | None:
-        return next((p for p in self.properties if p.name == name), None)
+        found = self.by_name.get(name)
+        return found[0] if found else None
 
     def labels(self) -> dict[str, str]:
         """Apple's labels of grouped lines (`item1.X-ABLabel:Zentrale`) by group."""
@@ -204,8 +209,7 @@ def read_cards(text: str, file_encoding: str) -> list[Card]:
             continue
         if head.startswith("BEGIN:VCARD"):
             raise _error(NO_END, card.line)
-        name = line.split(":", 1)[0].split(";", 1)[0].rsplit(".", 1)[-1].upper()
-        skipping = name in EMBEDDED
+        skipping = _EMBEDDED_LINE.match(line) is not None
         if skipping:
             card.embedded += 1
         start, pieces = number, [] if skipping else [line]
@@ -251,9 +255,17 @@ def _take_line(card: Card, line: int, raw: str, file_encoding: str) -> None:
         value = _from_bytes(decoded, params, line, "utf-8")
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    card.properties.append(Property(name, group.lower(), params, value, line))
+    types = _types(tuple(params.get("TYPE", ())), "PREF" in params)
+    card.add(Property(name, group.lower(), params, value, line, types))
 
 
+@lru_cache(maxsize=1024)
+def _types(values: tuple[str, ...], pref: bool) -> frozenset[str]:
+    return frozenset(card_types(values, pref=pref))
+
+
+# A file repeats the same few parameter lists thousands of times (the result is only read).
+@lru_cache(maxsize=1024)
 def _params(text: str) -> dict[str, list[str]]:
     params: dict[str, list[str]] = {}
     for item in text.split(";")[1:]:

@@ -18,8 +18,8 @@ file, history, undo) is the CSV import's. What the card says goes where Kontor h
 from __future__ import annotations
 
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from contacts_app.vcard import guess_profile
 from core.values import SALUTATIONS
@@ -38,6 +38,35 @@ from .targets.contact_columns import shared_contact_columns
 from .vcard_reading import Card, Property, read_cards
 
 KIND = "vcard"
+# What the note says of what it adds, translated once per file (not once per card).
+WORDS = {
+    "anniversary": _("Anniversary"),
+    "assistant": _("Assistant"),
+    "birthday": _("Birthday"),
+    "categories": _("Categories"),
+    "date": _("Date"),
+    "department": _("Department"),
+    "further_addresses": _("Further addresses"),
+    "further_e_mail_addresses": _("Further e-mail addresses"),
+    "further_phone_numbers": _("Further phone numbers"),
+    "further_web_addresses": _("Further web addresses"),
+    "gender": _("Gender"),
+    "language": _("Language"),
+    "manager": _("Manager"),
+    "messengers": _("Messengers"),
+    "name": _("Name"),
+    "name_suffix": _("Name suffix"),
+    "nickname": _("Nickname"),
+    "position": _("Position"),
+    "region": _("Region"),
+    "related_names": _("Related names"),
+    "spouse": _("Spouse"),
+    "fax": _("fax"),
+    "home": _("home"),
+    "mobile": _("mobile"),
+    "pager": _("pager"),
+    "work": _("work"),
+}
 # The delimiter of a vCard import's error file, and the language of its headers: German
 # headers with ";" and English ones with ",", as Excel opens each.
 DELIMITERS = {"de": ";", "en": ","}
@@ -63,6 +92,7 @@ BINARY_IN_CARD = gettext_lazy(
 )
 # Google gives every contact the category "myContacts" (its list of all contacts).
 SYSTEM_CATEGORIES = frozenset({"myContacts"})
+TYPE_WORDS = {"WORK": "work", "HOME": "home", "CELL": "mobile", "FAX": "fax", "PAGER": "pager"}
 MOBILE_TYPES = frozenset({"CELL", "IPHONE", "MOBILE"})
 # Properties that say nothing about the contact (or that Kontor reads with another line).
 TECHNICAL = frozenset(
@@ -121,9 +151,11 @@ def read_vcards(
     keys = list(headers)
     rows = []
     with translation.override(language):
-        for card in cards:
-            values = CardRow(card, tags=TAGS_KEY in headers).values()
-            rows.append(Row(card.line, [values.get(key, "") for key in keys]))
+        words = {name: str(text) for name, text in WORDS.items()}
+    tags = TAGS_KEY in headers
+    for card in cards:
+        values = CardRow(card, words, tags=tags).values()
+        rows.append(Row(card.line, [values.get(key, "") for key in keys]))
     return ParsedFile(
         encoding=chosen,
         delimiter=DELIMITERS[language],
@@ -138,8 +170,8 @@ def read_vcards(
 class CardRow:
     """One card's values by column key; `extras` collects the note's further lines."""
 
-    def __init__(self, card: Card, *, tags: bool = False) -> None:
-        self.card, self.tags = card, tags
+    def __init__(self, card: Card, words: dict[str, str], *, tags: bool = False) -> None:
+        self.card, self.words, self.tags = card, words, tags
         self.cells: dict[str, str] = {}
         self.extras: dict[str, list[str]] = {}
         self.labels = card.labels()
@@ -176,7 +208,7 @@ class CardRow:
         if company:
             self.cells["company_name"] = org_parts[0] if org_parts else formatted_name
             if len(org_parts) > 1:
-                self.add_to_note(_("Department"), ", ".join(org_parts[1:]))
+                self.add_to_note(self.words["department"], ", ".join(org_parts[1:]))
         if with_person:
             self.cells.update(
                 person1_salutation=prefix,
@@ -191,9 +223,9 @@ class CardRow:
                 salutation=salutation, title=title, first_name=first, last_name=family
             )
         elif prefix or family or given:
-            self.add_to_note(_("Name"), " ".join(p for p in (prefix, given, family) if p))
+            self.add_to_note(self.words["name"], " ".join(p for p in (prefix, given, family) if p))
         if suffix:
-            self.add_to_note(_("Name suffix"), suffix)
+            self.add_to_note(self.words["name_suffix"], suffix)
         self._positions(with_person)
         self._emails(with_person)
         self._phones(with_person)
@@ -209,23 +241,17 @@ class CardRow:
             self.cells["person1_position"] = ", ".join(positions)
         else:
             for position in positions:
-                self.add_to_note(_("Position"), position)
+                self.add_to_note(self.words["position"], position)
 
     def _label(self, prop: Property) -> str:
         if prop.group in self.labels:
             return self.labels[prop.group]
-        names = {
-            "WORK": _("work"),
-            "HOME": _("home"),
-            "CELL": _("mobile"),
-            "FAX": _("fax"),
-            "PAGER": _("pager"),
-        }
-        return ", ".join(names[t] for t in sorted(prop.types) if t in names)
+        words = self.words
+        return ", ".join(words[TYPE_WORDS[t]] for t in sorted(prop.types) if t in TYPE_WORDS)
 
     def _emails(self, with_person: bool) -> None:
         emails = sorted(self.card.all("EMAIL"), key=lambda p: "PREF" not in p.types)
-        heading = _("Further e-mail addresses")
+        heading = self.words["further_e_mail_addresses"]
         for index, prop in enumerate(emails):
             value = prop.plain
             if not value:
@@ -241,7 +267,7 @@ class CardRow:
 
     def _phones(self, with_person: bool) -> None:
         phones = sorted(self.card.all("TEL"), key=lambda p: "PREF" not in p.types)
-        heading = _("Further phone numbers")
+        heading = self.words["further_phone_numbers"]
         for prop in phones:
             number, _sep, extension = prop.plain.removeprefix("tel:").partition(";ext=")
             number = number.strip()
@@ -286,15 +312,17 @@ class CardRow:
             billing_country=country,
         )
         if region:
-            self.add_to_note(_("Region"), region)
+            self.add_to_note(self.words["region"], region)
         for prop in addresses:
             if prop is not chosen:
                 label = self._label(prop)
                 text = _one_line_address(prop.parts)
-                self.add_to_note(_("Further addresses"), f"{text} ({label})" if label else text)
+                self.add_to_note(
+                    self.words["further_addresses"], f"{text} ({label})" if label else text
+                )
 
     def _profiles(self) -> None:
-        heading = _("Further web addresses")
+        heading = self.words["further_web_addresses"]
         for prop in self.card.all("URL"):
             url = prop.plain
             if url:
@@ -326,24 +354,24 @@ class CardRow:
         if not value:
             return
         if service and f"profile_{service}" in KEYS:
-            self.put((f"profile_{service}",), value, _("Messengers"), service)
+            self.put((f"profile_{service}",), value, self.words["messengers"], service)
         else:
-            self.add_to_note(_("Messengers"), f"{value} ({service})" if service else value)
+            self.add_to_note(self.words["messengers"], f"{value} ({service})" if service else value)
 
     def _rest(self) -> None:
         dated = {
-            "BDAY": _("Birthday"),
-            "ANNIVERSARY": _("Anniversary"),
-            "X-ANNIVERSARY": _("Anniversary"),
-            "X-ABDATE": _("Date"),
-            "NICKNAME": _("Nickname"),
-            "GENDER": _("Gender"),
-            "X-ABRELATEDNAMES": _("Related names"),
-            "RELATED": _("Related names"),
-            "X-ASSISTANT": _("Assistant"),
-            "X-MANAGER": _("Manager"),
-            "X-SPOUSE": _("Spouse"),
-            "LANG": _("Language"),
+            "BDAY": self.words["birthday"],
+            "ANNIVERSARY": self.words["anniversary"],
+            "X-ANNIVERSARY": self.words["anniversary"],
+            "X-ABDATE": self.words["date"],
+            "NICKNAME": self.words["nickname"],
+            "GENDER": self.words["gender"],
+            "X-ABRELATEDNAMES": self.words["related_names"],
+            "RELATED": self.words["related_names"],
+            "X-ASSISTANT": self.words["assistant"],
+            "X-MANAGER": self.words["manager"],
+            "X-SPOUSE": self.words["spouse"],
+            "LANG": self.words["language"],
         }
         handled = {"N", "FN", "ORG", "TITLE", "ROLE", "EMAIL", "TEL", "ADR", "URL", "NOTE"}
         handled |= {"X-SOCIALPROFILE", "IMPP", "CATEGORIES", *IM_PROPERTIES}
@@ -368,7 +396,7 @@ class CardRow:
         if categories and self.tags:
             self.cells[TAGS_KEY] = ", ".join(categories)
         elif categories:
-            self.add_to_note(_("Categories"), ", ".join(categories))
+            self.add_to_note(self.words["categories"], ", ".join(categories))
 
     def _note(self) -> str:
         notes = [p.plain for p in self.card.all("NOTE") if p.plain]
