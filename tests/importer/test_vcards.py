@@ -21,6 +21,14 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 DE = {"HTTP_ACCEPT_LANGUAGE": "de"}
 
 
+@pytest.fixture(autouse=True)
+def _language_kept():
+    """German pages leave their language active in the thread; the next test gets its own."""
+    previous = translation.get_language()
+    yield
+    translation.activate(previous) if previous else translation.deactivate()
+
+
 def sample(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
