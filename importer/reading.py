@@ -80,9 +80,10 @@ class ParsedFile:
     rows: list[Row] = field(default_factory=list)
     header_line: int = 1
     # "csv", or "vcard" for a .vcf file turned into rows (`importer.vcards`): then each row's
-    # line is its card's BEGIN line, and `skipped_photos` counts the pictures left out.
+    # line is its card's BEGIN line; the pictures and contact groups left out are counted.
     kind: str = "csv"
     skipped_photos: int = 0
+    skipped_groups: int = 0
 
     @property
     def is_vcard(self) -> bool:

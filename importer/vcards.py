@@ -93,11 +93,15 @@ BINARY_IN_CARD = gettext_lazy(
 # Google gives every contact the category "myContacts" (its list of all contacts).
 SYSTEM_CATEGORIES = frozenset({"myContacts"})
 TYPE_WORDS = {"WORK": "work", "HOME": "home", "CELL": "mobile", "FAX": "fax", "PAGER": "pager"}
+ONLY_GROUPS = gettext_lazy(
+    "This vCard file holds only contact groups, no contacts. Export the contacts themselves."
+)
 MOBILE_TYPES = frozenset({"CELL", "IPHONE", "MOBILE"})
 # Properties that say nothing about the contact (or that Kontor reads with another line).
 TECHNICAL = frozenset(
     {
         *("BEGIN", "END", "VERSION", "PRODID", "REV", "UID", "KIND", "LABEL", "MAILER"),
+        *("X-ADDRESSBOOKSERVER-KIND", "X-ADDRESSBOOKSERVER-MEMBER", "MEMBER"),
         *("SORT-STRING", "CLASS", "SOURCE", "NAME", "PROFILE", "TZ", "GEO", "CLIENTPIDMAP"),
         *("X-ABSHOWAS", "X-ABLABEL", "X-ABADR", "X-ABUID", "X-ABPERSON", "X-WAB-GENDER"),
         *("X-MS-OL-DEFAULT-POSTAL-ADDRESS", "X-MS-OL-DESIGN", "X-MS-CARDPICTURE"),
@@ -145,7 +149,10 @@ def read_vcards(
         if error.code in ("binary", "spreadsheet"):
             raise ImportFileError(BINARY_IN_CARD, code="binary") from None
         raise
-    cards = read_cards(text, chosen)
+    read = read_cards(text, chosen)
+    cards = [card for card in read if not _is_group(card)]
+    if not cards:
+        raise ImportFileError(ONLY_GROUPS, code="only_groups")
     language = language_of(delimiter)
     headers = _column_headers(language)
     keys = list(headers)
@@ -164,7 +171,15 @@ def read_vcards(
         header_line=0,
         kind=KIND,
         skipped_photos=sum(card.embedded for card in cards),
+        skipped_groups=len(read) - len(cards),
     )
+
+
+def _is_group(card: Card) -> bool:
+    """A contact group (vCard 4.0's KIND:group, Apple's X-ADDRESSBOOKSERVER-KIND): a list of
+    other cards, no contact of its own."""
+    kind = card.first("KIND") or card.first("X-ADDRESSBOOKSERVER-KIND")
+    return kind is not None and kind.plain.lower() == "group"
 
 
 class CardRow:

@@ -188,6 +188,56 @@ def test_a_vcard_4_0_card_with_quoted_types_and_uris(acme):
     assert "Jahrestag: 20100612" in notes_of(person)
 
 
+def test_an_android_2_1_export_in_quoted_printable_utf_8_with_soft_line_breaks(acme):
+    _run, parsed, result = import_file(acme, sample("android-2.1.vcf"))
+    assert parsed.skipped_photos == 1
+    assert result.counts["new"] == 2, result.errors
+    person = Contact.objects.get(last_name="Müller")
+    assert person.first_name == "Jörg"
+    assert (person.billing_street, person.billing_city) == ("Bürgerstraße 12", "Düsseldorf")
+    assert person.phone_mobile == "+49 160 1112223"
+    assert notes_of(person) == (
+        "Grüße an die Familie, ruft abends zurück. Lieblingskuchen: Apfelstrudel"
+    )
+    pizzeria = Contact.objects.get(company_name="Pizzeria Da Gino")
+    assert pizzeria.kind == Contact.Kind.COMPANY
+    assert pizzeria.phone_business == "0221 987654"
+
+
+def test_contact_groups_are_skipped_and_counted(acme):
+    data = cards(
+        "N:Berg;Lisa",
+        "KIND:group\nFN:Familie\nMEMBER:urn:uuid:1234",
+        "X-ADDRESSBOOKSERVER-KIND:group\nN:Kollegen;;;;\nFN:Kollegen",
+    )
+    parsed = read_upload(data)
+    assert (len(parsed.rows), parsed.skipped_groups) == (1, 2)
+    import_file(acme, data)
+    assert list(Contact.objects.values_list("last_name", flat=True)) == ["Berg"]
+
+
+def test_a_file_of_groups_only_is_refused():
+    assert "only contact groups" in read_error(cards("KIND:group\nFN:Familie", version="4.0"))
+
+
+def test_a_vcard_file_read_again_in_another_encoding_keeps_its_headers(acme):
+    with translation.override("de"):
+        run, parsed = services.start_import(
+            organization=acme,
+            target="customers",
+            file_name="k.vcf",
+            data=sample("outlook-2.1.vcf"),
+            by=None,
+        )
+        with pytest.raises(ImportFileError) as caught:
+            services.change_reading(run, encoding="utf-8", delimiter=",")
+        assert "UTF-8" in caught.value.message
+        again = services.change_reading(run, encoding="cp1252", delimiter=",")
+    assert again.headers == parsed.headers
+    assert all(run.mapping)
+    assert services.parse(run).rows[0].cells[0] == "Großhändler Süd GmbH"
+
+
 def test_v2_1_bare_types_choose_the_fields(acme):
     data = cards(
         "N:Meier;Ute\nTEL;CELL:0170 1111111\nTEL;WORK;FAX:030 2222222\nTEL;HOME:030 3333333",
@@ -357,7 +407,7 @@ def test_a_vcard_file_is_imported_through_the_pages_without_assigning_columns(bo
     assert "1 Foto wird übersprungen" in columns
     preview = bob_client.get(f"/import/runs/{run.pk}/preview/", **DE)
     assert preview.status_code == 200
-    assert "vCard-Datei, 3 Karten" in preview.content.decode()
+    assert "vCard-Datei, 3 Karten · 1 Foto wird übersprungen" in preview.content.decode()
     done = bob_client.post(f"/import/runs/{run.pk}/confirm/", **DE)
     assert done.status_code == 302
     company = Contact.objects.get(company_name="Bäckerei Müller GmbH")
