@@ -36,6 +36,8 @@ EMBEDDED = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
 # vCard 2.1 writes a parameter's value alone (`TEL;WORK;VOICE`): these are encodings, the rest
 # are types.
 BARE_ENCODINGS = frozenset({"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"})
+# Old Windows programs end a text file with Ctrl-Z.
+END_OF_FILE = "\x1a"
 # Lines quoted in a message are cut to this many characters.
 QUOTED = 60
 
@@ -183,7 +185,7 @@ def read_cards(text: str, file_encoding: str) -> list[Card]:
             continue
         if card is None:
             # Between cards only blank lines may stand (white space around BEGIN is forgiven).
-            stripped = line.strip()
+            stripped = line.strip().strip(END_OF_FILE).strip()
             if stripped.upper() == "BEGIN:VCARD":
                 card = Card(line=number)
             elif stripped:

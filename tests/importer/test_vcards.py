@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import translation
 
 from contacts_app.models import Contact, ContactPerson, WebProfile
@@ -305,6 +306,36 @@ def test_a_vcard_file_cannot_be_imported_as_products(acme):
                 organization=acme, target="products", file_name="k.vcf", data=cards("N:A"), by=None
             )
         assert "customers or suppliers" in caught.value.message
+
+
+def test_a_card_with_a_bad_e_mail_address_comes_back_in_the_error_file_with_its_line(acme):
+    data = cards("N:Gut;Gerda\nEMAIL:gerda@example.de", "N:Schlecht;Sven\nEMAIL:sven(at)example")
+    run, _parsed, result = import_file(acme, data)
+    assert (result.counts["new"], result.counts["invalid"]) == (1, 1)
+    error = result.errors[0]
+    assert error.line == 6  # the BEGIN:VCARD of the second card
+    failed = bytes(run.failed_rows).decode("utf-8-sig").splitlines()
+    assert failed[0].startswith("Firmenname;Anrede;")
+    assert "Schlecht" in failed[1] and "sven(at)example" in failed[1]
+    assert "Zeile 6" in failed[1]
+
+
+def test_import_csv_takes_a_vcard_file(acme, capsys):
+    call_command(
+        "import_csv", str(FIXTURES / "iphone-3.0.vcf"), organization="acme", target="suppliers"
+    )
+    assert "Imported: 3 new" in capsys.readouterr().out
+    assert Contact.objects.filter(is_supplier=True).count() == 3
+
+
+def test_a_utf_16_vcard_file_with_a_byte_order_mark_is_read(acme):
+    data = cards("N:Wüst;Günter\nTEL;TYPE=CELL:0170 1234").decode().encode("utf-16")
+    import_file(acme, data)
+    assert Contact.objects.get().last_name == "Wüst"
+
+
+def test_an_end_of_file_mark_after_the_cards_is_no_garbage():
+    assert len(read_upload(cards("N:Alt;Anton") + b"\x1a").rows) == 1
 
 
 # --- Photos and bad files --------------------------------------------------------------------
