@@ -38,7 +38,9 @@ WORDS = {
     "spouse": _("Spouse"),
     "fax": _("fax"),
     "home": _("home"),
+    "main": _("main number"),
     "mobile": _("mobile"),
+    "other": _("other"),
     "pager": _("pager"),
     "work": _("work"),
 }
@@ -62,6 +64,11 @@ TAGS_KEY = "tags"
 # Google gives every contact the category "myContacts" (its list of all contacts).
 SYSTEM_CATEGORIES = frozenset({"myContacts"})
 TYPE_WORDS = {"WORK": "work", "HOME": "home", "CELL": "mobile", "FAX": "fax", "PAGER": "pager"}
+# Apple's own labels (`_$!<Work>!$_`), in the words of the note; others are the user's own.
+APPLE_LABELS = {
+    **{"Work": "work", "Home": "home", "Other": "other", "Main": "main", "Pager": "pager"},
+    **{"Mobile": "mobile", "iPhone": "mobile", "HomeFAX": "fax", "WorkFAX": "fax"},
+}
 MOBILE_TYPES = frozenset({"CELL", "IPHONE", "MOBILE"})
 # Properties that say nothing about the contact (or that Kontor reads with another line).
 TECHNICAL = frozenset(
@@ -160,9 +167,10 @@ class CardRow:
                 self.add_to_note(self.words["position"], position)
 
     def _label(self, prop: Property) -> str:
-        if prop.group in self.labels:
-            return self.labels[prop.group]
         words = self.words
+        if prop.group in self.labels:
+            label = self.labels[prop.group]
+            return words[APPLE_LABELS[label]] if label in APPLE_LABELS else label
         return ", ".join(words[TYPE_WORDS[t]] for t in sorted(prop.types) if t in TYPE_WORDS)
 
     def _emails(self, with_person: bool) -> None:

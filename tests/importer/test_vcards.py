@@ -239,6 +239,18 @@ def test_a_vcard_file_read_again_in_another_encoding_keeps_its_headers(acme):
     assert services.parse(run).rows[0].cells[0] == "Großhändler Süd GmbH"
 
 
+def test_apple_labels_of_numbers_in_the_note_are_translated_and_own_labels_kept(acme):
+    data = cards(
+        "N:Roth;Rita\nORG:Roth & Co. KG\n"
+        "TEL;type=WORK:030 1\nTEL;type=WORK:030 2\nTEL;type=WORK:030 3\n"
+        "item1.TEL:030 4\nitem1.X-ABLabel:_$!<Main>!$_\n"
+        "item2.TEL:030 5\nitem2.X-ABLabel:Lager"
+    )
+    import_file(acme, data)
+    note = notes_of(Contact.objects.get())
+    assert note == "Weitere Telefonnummern: 030 4 (Zentrale); 030 5 (Lager)"
+
+
 def test_v2_1_bare_types_choose_the_fields(acme):
     data = cards(
         "N:Meier;Ute\nTEL;CELL:0170 1111111\nTEL;WORK;FAX:030 2222222\nTEL;HOME:030 3333333",
