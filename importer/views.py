@@ -207,6 +207,7 @@ class ImportPreview(EditorMixin, RunMixin, DetailView):
         updates, other_updates = shown_updates(result, target)
         notices = result.notices
         return super().get_context_data(
+            parsed=services.vcard_file(run),
             counts=result.counts,
             columns=[c for _i, c in shown],
             sample=[

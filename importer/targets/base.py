@@ -123,6 +123,8 @@ class ImportTarget(ABC):
     model: type[Model]
     resource: type[ModelResource]
     records_label: str | Promise
+    # Whether a vCard file's cards (`importer.vcards`) are records of this target.
+    reads_vcards: bool = False
 
     def __str__(self) -> str:
         return str(self.label)

@@ -47,6 +47,7 @@ class ContactTarget(ImportTarget):
 
     model = Contact
     records_label = gettext_lazy("Show contacts")
+    reads_vcards = True
 
     def __init__(
         self,
