@@ -138,7 +138,7 @@ def shown_updates(result: CheckResult, target: ImportTarget) -> tuple[list[Shown
 
 def change_label(target: ImportTarget, name: str) -> str:
     """A changed field's name as the file's column calls it (or the record's field)."""
-    for column in target.columns:
+    for column in target.columns_for_mapping([name]):
         if column.key == name:
             return column.label
     special = {"persons": _("Contact persons (added)"), "profiles": _("Web profiles (added)")}

@@ -59,7 +59,7 @@ def contact_resource(name: str, columns: Sequence[Column], number: str, role: st
         )
     }
     for column in columns:
-        if column.key in CONTACT_FIELDS:
+        if column.key in CONTACT_FIELDS and column.key != "archived":  # an action of its own
             declared[column.key] = fields.Field(
                 attribute=column.key, column_name=column.de, widget=ColumnWidget(column)
             )

@@ -132,7 +132,7 @@ class ColumnAssignment(EditorMixin, RunMixin, FormView):
         return {
             **super().get_form_kwargs(),
             "headers": self.parsed.headers,
-            "columns": self.object.import_target.columns,
+            "columns": self.object.import_target.columns_for(self.parsed.headers),
             "mapping": self.object.mapping,
         }
 

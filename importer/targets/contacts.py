@@ -6,6 +6,8 @@ An existing contact is recognised by its customer (or supplier) number. The row 
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization, User
-from contacts_app.models import Contact, ContactPerson, Note, WebProfile
+from contacts_app.models import Contact, ContactPerson, Note, Tag, WebProfile
 from history.models import ChangeSet
 
 from .. import bulk
@@ -29,14 +31,17 @@ from ..checking import (
     RowOutcome,
     check_file_rows,
 )
-from ..columns import Column
-from ..csv_writing import cell, write_csv
+from ..columns import Column, normalize_header
+from ..csv_writing import cell_text
+from ..export_formats import ExportTable
+from ..notes import join_notes
 from ..reading import ParsedFile
 from ..resources import contact_resource
 from ..undoing import UndoOutcome
 from .base import FinishedImport, ImportTarget
+from .contact_columns import PROFILE_NAMES, contact_columns, profile_key
 from .contact_matching import probable_matches, same_contact
-from .contact_rows import PERSON_FIELDS, PROFILE_KINDS, check_row, children_of, field_changes
+from .contact_rows import check_row, children_of, field_changes, person_columns, person_numbers
 from .contact_undo import undo_contacts
 from .contact_writing import write_contacts
 
@@ -55,20 +60,60 @@ class ContactTarget(ImportTarget):
         label: str | Promise,
         role: str,
         number_key: str,
-        columns: Sequence[Column],
+        number_column: Column,
         resource_name: str,
     ) -> None:
         self.key, self.label, self.role = key, label, role
         self.number_key = number_key
-        self.columns = list(columns)
+        self.number_column = number_column
+        self.columns = contact_columns(number_column)
         self.resource = contact_resource(resource_name, self.columns, number_key, role)
+        self._extended: dict[tuple, list[Column]] = {}
+
+    def extended_columns(self, persons: int, profiles: dict[str, int]) -> list[Column]:
+        """The columns with `persons` contact persons and the further web profiles of
+        `profiles` ({kind: how many}); never fewer than the template's."""
+        extent = (max(persons, TEMPLATE_PERSONS), tuple(sorted(profiles.items())))
+        if extent not in self._extended:
+            self._extended[extent] = contact_columns(
+                self.number_column, persons=extent[0], profiles=dict(extent[1])
+            )
+        return self._extended[extent]
+
+    def columns_for(self, headers: Sequence[str]) -> list[Column]:
+        """The columns a file with these headers can fill: as many contact persons and web
+        profiles as its headers name ("Ansprechpartner 7 Vorname", "Webseite 3")."""
+        persons, profiles = TEMPLATE_PERSONS, dict[str, int]()
+        for header in headers:
+            name = normalize_header(header)
+            if match := PERSON_HEADER.match(name):
+                persons = max(persons, int(match[1]))
+                continue
+            for kind, pattern in PROFILE_HEADERS.items():
+                if match := pattern.fullmatch(name):
+                    profiles[kind] = max(profiles.get(kind, 1), int(match[1]))
+        return self.extended_columns(persons, profiles)
+
+    def columns_for_mapping(self, mapping: Sequence[str]) -> list[Column]:
+        """The columns an assignment (column keys) names, beyond the template's too."""
+        persons = max(person_numbers(mapping), default=TEMPLATE_PERSONS)
+        profiles: dict[str, int] = {}
+        for key in mapping:
+            kind, _sep, n = key.removeprefix("profile_").partition("_")
+            if key.startswith("profile_") and n.isdigit():
+                profiles[kind] = max(profiles.get(kind, 1), int(n))
+        return self.extended_columns(persons, profiles)
 
     def records_url(self) -> str:
         return f"{reverse('contacts:list')}?role={self.role}"
 
     def check_file(self, parsed: ParsedFile, mapping: Sequence[str]) -> list[RowOutcome]:
         return check_file_rows(
-            parsed, mapping, self.columns, check_row=check_row, number_key=self.number_key
+            parsed,
+            mapping,
+            self.columns_for(parsed.headers),
+            check_row=check_row,
+            number_key=self.number_key,
         )
 
     def check_database(
@@ -82,7 +127,7 @@ class ContactTarget(ImportTarget):
         """Which rows are new, which update or repeat an existing contact, and which need the
         user's decision: a number that belongs to a contact with another name (or one in the
         trash), a row without a number that is probably a contact Kontor has."""
-        by_key = {c.key: c for c in self.columns}
+        by_key = {c.key: c for c in self.columns_for_mapping(mapping)}
         field = self.number_key
         valid = [row for row in rows if row.is_valid]
         numbers = [row.values[field] for row in valid if row.values.get(field)]
@@ -201,37 +246,59 @@ class ContactTarget(ImportTarget):
         role = {f"is_{self.role}": True}
         return Contact.objects.filter(organization=organization, **role).order_by("sort_name")
 
-    def export(self, records: QuerySet[Contact]) -> bytes:
-        contacts = records.prefetch_related(
-            Prefetch("persons", queryset=ContactPerson.objects.order_by("-is_primary", "id")),
-            Prefetch("web_profiles", queryset=WebProfile.objects.order_by("id")),
-            Prefetch("notes", queryset=Note.objects.order_by("-created_at", "-id")),
+    def export_table(self, records: QuerySet[Contact]) -> ExportTable:
+        """The contacts with as many contact person and web profile columns as the one with
+        the most needs, all their notes, and their tags."""
+        contacts = list(
+            records.prefetch_related(
+                Prefetch("persons", queryset=ContactPerson.objects.order_by("-is_primary", "id")),
+                Prefetch("web_profiles", queryset=WebProfile.objects.order_by("id")),
+                Prefetch("notes", queryset=Note.objects.order_by("-created_at", "-id")),
+                Prefetch("tags", queryset=Tag.objects.order_by("folded_name", "id")),
+            ).iterator(chunk_size=2000)
         )
-        rows = [contact_row(c, self.columns) for c in contacts.iterator(chunk_size=2000)]
-        return write_csv([c.label for c in self.columns], rows)
+        persons, profiles = TEMPLATE_PERSONS, dict[str, int]()
+        for contact in contacts:
+            persons = max(persons, len(contact.persons.all()))
+            for kind, count in Counter(p.kind for p in contact.web_profiles.all()).items():
+                profiles[kind] = max(profiles.get(kind, 1), count)
+        columns = self.extended_columns(persons, profiles)
+        if not any(c.key == TAGS_COLUMN.key for c in columns):
+            columns = [*columns, TAGS_COLUMN]
+        return ExportTable(
+            header=[c.label for c in columns],
+            rows=[contact_row(c, columns) for c in contacts],
+            sheet_name=str(self.label),
+        )
+
+
+TEMPLATE_PERSONS = 2
+PERSON_HEADER = re.compile(r"(?:ansprechpartner|contact person) (\d+) ")
+PROFILE_HEADERS = {
+    kind: re.compile(
+        r"(?:{}) (\d+)".format("|".join(re.escape(normalize_header(n)) for n in (de, en, *aliases)))
+    )
+    for kind, (de, en, aliases, _parse) in PROFILE_NAMES.items()
+}
+# Written by the export; read back by the import once a column of that key is among its own.
+TAGS_COLUMN = Column("tags", "Schlagwörter", "Tags")
 
 
 def contact_row(contact: Contact, columns: Iterable[Column]) -> list[str]:
-    """A contact's cells: its first two contact persons, a web profile of each kind, and its
-    notes (the oldest first) in one cell."""
-    persons = list(contact.persons.all())[:2]
-    profiles: dict[str, str] = {}
-    for profile in contact.web_profiles.all():
-        profiles.setdefault(profile.kind, profile.value)
-    notes = [note.text for note in contact.notes.all()]
+    """A contact's cells (texts, not yet escaped for a format): its contact persons (the
+    primary one first), its web profiles kind by kind, its notes (the oldest first) in one
+    cell, its tags by name, comma-separated."""
     values: dict[str, object] = {}
-    for n, person in enumerate(persons, start=1):
-        for name in PERSON_FIELDS:
-            attribute = "phone_extension" if name == "extension" else name
-            values[f"person{n}_{name}"] = getattr(person, attribute)
-    for kind in PROFILE_KINDS:
-        values[f"profile_{kind}"] = profiles.get(kind, "")
-    values["note"] = "\n\n".join(reversed(notes))
-    row = []
-    for column in columns:
-        if column.key in values:
-            row.append(cell(values[column.key]))
-        else:
-            value = getattr(contact, column.key, "")
-            row.append(cell(value.code if hasattr(value, "code") else value))
-    return row
+    for n, person in enumerate(contact.persons.all(), start=1):
+        for key, attribute in person_columns(n):
+            values[key] = getattr(person, attribute)
+    seen: Counter[str] = Counter()
+    for profile in contact.web_profiles.all():
+        seen[profile.kind] += 1
+        values[profile_key(profile.kind, seen[profile.kind])] = profile.value
+    values["note"] = join_notes(reversed([note.text for note in contact.notes.all()]))
+    values["tags"] = ", ".join(tag.name for tag in contact.tags.all())
+    return [
+        cell_text(values[c.key] if c.key in values else getattr(contact, c.key, ""))
+        for c in columns
+    ]
