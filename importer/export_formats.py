@@ -25,6 +25,8 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What Excel keeps in a cell; a longer text would be cut off there.
 XLSX_CELL_MAX = 32767
+# Excel's built-in number format "@" (text), by its number: what Excel itself writes for it.
+TEXT_FORMAT = 49
 _SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 _APOSTROPHE_ESCAPED = re.compile(r"'+[=+\-@\t\r]")
 
@@ -63,8 +65,8 @@ def xlsx_file(table: ExportTable) -> bytes:
             "strings_to_urls": False,
         },
     )
-    as_text = workbook.add_format({"num_format": "@"})
-    heading = workbook.add_format({"num_format": "@", "bold": True})
+    as_text = workbook.add_format({"num_format": TEXT_FORMAT})
+    heading = workbook.add_format({"num_format": TEXT_FORMAT, "bold": True})
     sheet = workbook.add_worksheet(_sheet_name(table.sheet_name))
     width = len(table.header)
     if width:
