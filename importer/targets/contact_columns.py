@@ -16,6 +16,7 @@ from core import values
 
 from .. import notes
 from ..columns import Column, Parser, country, email, phone, text
+from .contact_kinds import parse_kind
 
 PROFILE_MAX_LENGTH = 300  # WebProfile.value
 
@@ -341,6 +342,14 @@ def contact_columns(
             column
             for n in range(2, max(profiles.values(), default=1) + 1)
             for column in _profile_columns(n, [k for k, count in profiles.items() if count >= n])
+        ),
+        Column(
+            "kind",
+            "Kontaktart",
+            "Contact type",
+            parse_kind,
+            aliases=("Kontakttyp", "Type"),
+            format=_("Firma or Person (Company or Person); empty: a company if it has a name"),
         ),
         Column(
             "archived",

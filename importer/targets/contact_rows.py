@@ -22,6 +22,7 @@ from core.folding import fold
 
 from ..checking import RowOutcome
 from ..columns import Column
+from .contact_kinds import row_kind
 
 PERSON_FIELDS = (
     "salutation",
@@ -96,8 +97,12 @@ def check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
     _normalize_by_country(row, columns)
     row.parts = split(values)
     contact, persons, _profiles, _note = row.parts
-    is_company = bool(contact.get("company_name"))
-    if not is_company and not contact.get("last_name"):
+    is_company = row_kind(values) == Contact.Kind.COMPANY
+    if is_company and "kind" in values and not contact.get("company_name"):
+        row.fail(columns["company_name"].label, "", _("A company needs a name."))
+    if not is_company and "kind" in values and not contact.get("last_name"):
+        row.fail(columns["last_name"].label, "", _("A person needs a last name."))
+    elif not is_company and not contact.get("last_name"):
         row.fail(
             columns["company_name"].label,
             "",

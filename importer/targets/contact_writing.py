@@ -32,6 +32,7 @@ from history.services import differences, record_changes, record_creations
 from .. import bulk
 from ..checking import CheckResult, RowOutcome
 from ..reading import ImportFileError
+from .contact_kinds import row_kind
 from .contact_rows import children_of, new_children, split
 
 BATCH = 500
@@ -92,11 +93,11 @@ def _build(row: RowOutcome, *, organization: Organization, roles: dict, by: User
     fields, persons, profiles, notes = row.parts or split(row.values)
     contact = {
         "organization_id": organization.pk,
-        "kind": Contact.Kind.COMPANY if fields.get("company_name") else Contact.Kind.PERSON,
         **roles,
         "created_by_id": by.pk if by else None,
         "updated_by_id": by.pk if by else None,
         **fields,
+        "kind": row_kind(fields),
     }
     settle_contact_values(contact, kind=contact["kind"])
     if not fields.get("billing_country"):

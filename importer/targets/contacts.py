@@ -14,8 +14,8 @@ from datetime import datetime
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization, User
 from contacts_app.models import Contact, ContactPerson, Note, Tag, WebProfile
@@ -40,6 +40,7 @@ from ..resources import contact_resource
 from ..undoing import UndoOutcome
 from .base import FinishedImport, ImportTarget
 from .contact_columns import PROFILE_NAMES, contact_columns, profile_key
+from .contact_kinds import kind_name, row_kind
 from .contact_matching import probable_matches, same_contact
 from .contact_rows import check_row, children_of, field_changes, person_columns, person_numbers
 from .contact_undo import undo_contacts
@@ -196,7 +197,7 @@ class ContactTarget(ImportTarget):
                 )
                 % {"name": contact},
             )
-        elif bool(row.values.get("company_name")) != contact.is_company:
+        elif (row_kind(row.values) == Contact.Kind.COMPANY) != contact.is_company:
             row.fail(
                 label,
                 number,
@@ -298,6 +299,7 @@ def contact_row(contact: Contact, columns: Iterable[Column]) -> list[str]:
         values[profile_key(profile.kind, seen[profile.kind])] = profile.value
     values["note"] = join_notes(reversed([note.text for note in contact.notes.all()]))
     values["tags"] = ", ".join(tag.name for tag in contact.tags.all())
+    values["kind"] = kind_name(contact.kind, get_language() or "en")
     return [
         cell_text(values[c.key] if c.key in values else getattr(contact, c.key, ""))
         for c in columns

@@ -233,3 +233,29 @@ def test_a_viewer_may_export_and_another_organization_sees_none_of_it(
     foreign = charlie_client.get(reverse("importer:export_contacts_xlsx"))
     assert foreign.status_code == 200
     assert "Geheim GmbH" not in str(read_workbook(foreign.content).rows)
+
+
+def test_a_person_with_a_company_name_comes_back_a_person(acme, globex):
+    create_contact(
+        organization=acme,
+        data={"kind": "person", "last_name": "Kurz", "salutation": "Frau", "company_name": "Amt"},
+        by=None,
+    )
+    with translation.override("de"):
+        data = CUSTOMERS.export(CUSTOMERS.records(acme))
+        assert by_header(csv_rows(data))[0]["Kontaktart"] == "Person"
+        assert import_into(globex, data).counts["new"] == 1
+    copy = Contact.objects.get(organization=globex)
+    assert (copy.kind, copy.company_name, copy.salutation) == ("person", "Amt", "Frau")
+
+
+def test_an_unknown_contact_type_is_refused_in_the_users_language(acme):
+    data = "Firmenname;Kontaktart\r\nAmt;Behörde\r\n".encode()
+    with translation.override("de"):
+        run, _parsed = services.start_import(
+            organization=acme, target="customers", file_name="k.csv", data=data, by=None
+        )
+        result = services.check(run)
+    assert [e.message for e in result.errors] == [
+        "„Behörde“ ist keine Kontaktart. Schreiben Sie Firma oder Person (Company oder Person)."
+    ]

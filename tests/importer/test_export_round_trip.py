@@ -87,8 +87,8 @@ def contact_forms(draw) -> dict[str, Any]:
     country, postal_code, city = draw(st.sampled_from(PLACES))
     fields: dict[str, Any] = {
         "kind": "company" if is_company else "person",
-        # A person's employer would make the file's row a company: no such field for persons.
-        "company_name": draw(word) if is_company else "",
+        # The form lets a person keep a company name: the file's contact type keeps it a person.
+        "company_name": draw(word) if is_company else draw(maybe(word)),
         "last_name": draw(word if not is_company else maybe(word)),
         "first_name": draw(maybe(word)),
         "salutation": "" if is_company else draw(maybe(st.sampled_from(["Frau", "Herr"]))),
