@@ -152,8 +152,18 @@ def change_label(target: ImportTarget, name: str) -> str:
 
 
 def shown_value(value: Any) -> str:
-    if value in (None, ""):
+    if value in (None, "", ()):
         return "—"
+    return sample_value(value)
+
+
+def sample_value(value: Any) -> str:
+    """A parsed cell as the preview's first rows show it: yes or no, a country's code, the
+    notes of one cell one after the other."""
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if isinstance(value, tuple):
+        return " · ".join(str(v) for v in value)
     return str(getattr(value, "code", None) or value)

@@ -259,3 +259,14 @@ def test_an_unknown_contact_type_is_refused_in_the_users_language(acme):
     assert [e.message for e in result.errors] == [
         "„Behörde“ ist keine Kontaktart. Schreiben Sie Firma oder Person (Company oder Person)."
     ]
+
+
+def test_the_preview_shows_the_notes_and_the_archive_flag_as_words(bob_client, acme):
+    data = b'Firmenname;Archiviert;Notiz\r\nAmt;1;"Eins\n\n----\n\nZwei"\r\n'
+    run, _parsed = services.start_import(
+        organization=acme, target="customers", file_name="k.csv", data=data, by=None
+    )
+    page = bob_client.get(reverse("importer:preview", args=[run.pk]), **EN).text
+    assert "<td>Eins · Zwei</td>" in page
+    assert "<td>yes</td>" in page
+    assert "(&#x27;Eins" not in page
