@@ -76,6 +76,8 @@ class ContactTarget(ImportTarget):
         `profiles` ({kind: how many}); never fewer than the template's."""
         extent = (max(persons, TEMPLATE_PERSONS), tuple(sorted(profiles.items())))
         if extent not in self._extended:
+            if len(self._extended) >= 64:  # files of many shapes: keep the memory bounded
+                self._extended.clear()
             self._extended[extent] = contact_columns(
                 self.number_column, persons=extent[0], profiles=dict(extent[1])
             )
@@ -87,21 +89,24 @@ class ContactTarget(ImportTarget):
         persons, profiles = TEMPLATE_PERSONS, dict[str, int]()
         for header in headers:
             name = normalize_header(header)
+            # Beyond the limits a header is left unassigned, as any unknown one.
             if match := PERSON_HEADER.match(name):
-                persons = max(persons, int(match[1]))
+                if int(match[1]) <= MAX_PERSONS:
+                    persons = max(persons, int(match[1]))
                 continue
             for kind, pattern in PROFILE_HEADERS.items():
-                if match := pattern.fullmatch(name):
+                if (match := pattern.fullmatch(name)) and int(match[1]) <= MAX_PROFILES:
                     profiles[kind] = max(profiles.get(kind, 1), int(match[1]))
         return self.extended_columns(persons, profiles)
 
     def columns_for_mapping(self, mapping: Sequence[str]) -> list[Column]:
         """The columns an assignment (column keys) names, beyond the template's too."""
-        persons = max(person_numbers(mapping), default=TEMPLATE_PERSONS)
+        numbers = [n for n in person_numbers(mapping) if n <= MAX_PERSONS]
+        persons = max(numbers, default=TEMPLATE_PERSONS)
         profiles: dict[str, int] = {}
         for key in mapping:
             kind, _sep, n = key.removeprefix("profile_").partition("_")
-            if key.startswith("profile_") and n.isdigit():
+            if key.startswith("profile_") and n.isdigit() and int(n) <= MAX_PROFILES:
                 profiles[kind] = max(profiles.get(kind, 1), int(n))
         return self.extended_columns(persons, profiles)
 
@@ -274,6 +279,10 @@ class ContactTarget(ImportTarget):
 
 
 TEMPLATE_PERSONS = 2
+# What a file may bring, well above what the contact form keeps (50 contact persons, 30 web
+# profiles), so that every export imports again; a header naming more is not assigned.
+MAX_PERSONS = 100
+MAX_PROFILES = 50
 PERSON_HEADER = re.compile(r"(?:ansprechpartner|contact person) (\d+) ")
 PROFILE_HEADERS = {
     kind: re.compile(

@@ -270,3 +270,11 @@ def test_the_preview_shows_the_notes_and_the_archive_flag_as_words(bob_client, a
     assert "<td>Eins · Zwei</td>" in page
     assert "<td>yes</td>" in page
     assert "(&#x27;Eins" not in page
+
+
+def test_a_header_naming_a_contact_person_beyond_the_limit_is_not_assigned(acme):
+    data = "Firmenname;Ansprechpartner 7 Nachname;Ansprechpartner 100001 Nachname\r\nAmt;A;B\r\n"
+    run, _parsed = services.start_import(
+        organization=acme, target="customers", file_name="k.csv", data=data.encode(), by=None
+    )
+    assert run.mapping == ["company_name", "person7_last_name", ""]
