@@ -54,12 +54,16 @@ def workbook_cell(text: str) -> str:
 
 
 def xlsx_file(table: ExportTable) -> bytes:
-    """The table as one worksheet, every cell a string in a text-formatted column."""
+    """The table as one worksheet, every cell a string in a text-formatted column;
+    ExportTooLarge, before anything is written, for a cell Excel would cut off."""
+    _check_cell_lengths(table)
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(
         out,
         {
-            "in_memory": True,
+            # Row by row to a temporary file instead of the whole sheet in memory: faster,
+            # and a large export's memory stays that of one row.
+            "constant_memory": True,
             "strings_to_numbers": False,
             "strings_to_formulas": False,
             "strings_to_urls": False,
@@ -76,20 +80,23 @@ def xlsx_file(table: ExportTable) -> bytes:
         sheet.write_string(0, index, workbook_cell(name), heading)
     for line, row in enumerate(table.rows, start=1):
         for index, text in enumerate(row):
-            if not text:
-                continue
-            value = workbook_cell(text)
-            if len(value) > XLSX_CELL_MAX:
+            if text:
+                sheet.write_string(line, index, workbook_cell(text), as_text)
+    workbook.close()
+    return out.getvalue()
+
+
+def _check_cell_lengths(table: ExportTable) -> None:
+    for line, row in enumerate(table.rows, start=2):
+        for index, text in enumerate(row):
+            if len(text) >= XLSX_CELL_MAX and len(value := workbook_cell(text)) > XLSX_CELL_MAX:
                 raise ExportTooLarge(
                     _(
                         "Row %(row)s, column “%(column)s” holds %(count)s characters, more than "
                         "an Excel cell keeps (32,767). Export as CSV instead: it keeps them all."
                     )
-                    % {"row": line + 1, "column": table.header[index], "count": len(value)}
+                    % {"row": line, "column": table.header[index], "count": len(value)}
                 )
-            sheet.write_string(line, index, value, as_text)
-    workbook.close()
-    return out.getvalue()
 
 
 def _sheet_name(name: str) -> str:

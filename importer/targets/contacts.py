@@ -7,18 +7,18 @@ An existing contact is recognised by its customer (or supplier) number. The row 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
-from contacts_app.models import Contact, ContactPerson, Note, Tag, WebProfile
+from contacts_app.models import Contact, ContactPerson, ContactTag, Note, WebProfile
 from history.models import ChangeSet
 
 from .. import bulk
@@ -254,28 +254,60 @@ class ContactTarget(ImportTarget):
 
     def export_table(self, records: QuerySet[Contact]) -> ExportTable:
         """The contacts with as many contact person and web profile columns as the one with
-        the most needs, all their notes, and their tags."""
-        contacts = list(
-            records.prefetch_related(
-                Prefetch("persons", queryset=ContactPerson.objects.order_by("-is_primary", "id")),
-                Prefetch("web_profiles", queryset=WebProfile.objects.order_by("id")),
-                Prefetch("notes", queryset=Note.objects.order_by("-created_at", "-id")),
-                Prefetch("tags", queryset=Tag.objects.order_by("folded_name", "id")),
-            ).iterator(chunk_size=2000)
-        )
+        the most needs, all their notes, and their tags.
+
+        The children are read as plain rows, one query per kind, not as model instances: for
+        10,000 contacts that is the difference between seconds and a fraction of one."""
+        contacts = list(records.iterator(chunk_size=2000))
+        children = ContactChildren.of(records)
         persons, profiles = TEMPLATE_PERSONS, dict[str, int]()
-        for contact in contacts:
-            persons = max(persons, len(contact.persons.all()))
-            for kind, count in Counter(p.kind for p in contact.web_profiles.all()).items():
+        for rows in children.persons.values():
+            persons = max(persons, len(rows))
+        for kinds in children.profiles.values():
+            for kind, count in Counter(kind for kind, _value in kinds).items():
                 profiles[kind] = max(profiles.get(kind, 1), count)
         columns = self.extended_columns(persons, profiles)
         if not any(c.key == TAGS_COLUMN.key for c in columns):
             columns = [*columns, TAGS_COLUMN]
+        language = get_language() or "en"
         return ExportTable(
             header=[c.label for c in columns],
-            rows=[contact_row(c, columns) for c in contacts],
+            rows=[contact_row(c, columns, children, language) for c in contacts],
             sheet_name=str(self.label),
         )
+
+
+class ContactChildren:
+    """The contact persons (the primary one first), web profiles, notes (oldest first) and tag
+    names of some contacts, by contact id, as plain values."""
+
+    PERSON_ATTRIBUTES = tuple(attribute for _key, attribute in person_columns(1))
+
+    def __init__(self) -> None:
+        self.persons: dict[int, list[tuple]] = defaultdict(list)
+        self.profiles: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        self.notes: dict[int, list[str]] = defaultdict(list)
+        self.tags: dict[int, list[str]] = defaultdict(list)
+
+    @classmethod
+    def of(cls, contacts: QuerySet[Contact]) -> ContactChildren:
+        found = cls()
+        ids = contacts.order_by().values("pk")
+        persons = ContactPerson.objects.filter(contact_id__in=ids).order_by(
+            "contact_id", "-is_primary", "id"
+        )
+        for contact_id, *values in persons.values_list("contact_id", *cls.PERSON_ATTRIBUTES):
+            found.persons[contact_id].append(tuple(values))
+        profiles = WebProfile.objects.filter(contact_id__in=ids).order_by("id")
+        for contact_id, kind, value in profiles.values_list("contact_id", "kind", "value"):
+            found.profiles[contact_id].append((kind, value))
+        notes = Note.objects.filter(contact_id__in=ids).order_by("created_at", "id")
+        for contact_id, text in notes.values_list("contact_id", "text"):
+            found.notes[contact_id].append(text)
+        tags = ContactTag.objects.filter(contact_id__in=ids).order_by("tag__folded_name", "tag_id")
+        for contact_id, name in tags.values_list("contact_id", "tag__name"):
+            found.tags[contact_id].append(name)
+        return found
 
 
 TEMPLATE_PERSONS = 2
@@ -294,21 +326,24 @@ PROFILE_HEADERS = {
 TAGS_COLUMN = Column("tags", "Schlagwörter", "Tags")
 
 
-def contact_row(contact: Contact, columns: Iterable[Column]) -> list[str]:
+def contact_row(
+    contact: Contact, columns: Iterable[Column], children: ContactChildren, language: str
+) -> list[str]:
     """A contact's cells (texts, not yet escaped for a format): its contact persons (the
     primary one first), its web profiles kind by kind, its notes (the oldest first) in one
     cell, its tags by name, comma-separated."""
+    pk = contact.pk
     values: dict[str, object] = {}
-    for n, person in enumerate(contact.persons.all(), start=1):
-        for key, attribute in person_columns(n):
-            values[key] = getattr(person, attribute)
+    for n, person in enumerate(children.persons.get(pk, ()), start=1):
+        for (key, _attribute), value in zip(person_columns(n), person, strict=True):
+            values[key] = value
     seen: Counter[str] = Counter()
-    for profile in contact.web_profiles.all():
-        seen[profile.kind] += 1
-        values[profile_key(profile.kind, seen[profile.kind])] = profile.value
-    values["note"] = join_notes(reversed([note.text for note in contact.notes.all()]))
-    values["tags"] = ", ".join(tag.name for tag in contact.tags.all())
-    values["kind"] = kind_name(contact.kind, get_language() or "en")
+    for kind, value in children.profiles.get(pk, ()):
+        seen[kind] += 1
+        values[profile_key(kind, seen[kind])] = value
+    values["note"] = join_notes(children.notes.get(pk, ()))
+    values["tags"] = ", ".join(children.tags.get(pk, ()))
+    values["kind"] = kind_name(contact.kind, language)
     return [
         cell_text(values[c.key] if c.key in values else getattr(contact, c.key, ""))
         for c in columns
