@@ -64,8 +64,8 @@ def person_numbers(keys: Iterable[str]) -> list[int]:
     return sorted(found)
 
 
-# (column key, kind) of every web profile column a row can have: read from the row's keys.
 def _profiles(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """(kind, value) of the row's web profiles, found by their keys ("profile_blog_2")."""
     found = []
     for key, value in values.items():
         if key.startswith("profile_"):
