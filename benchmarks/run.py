@@ -16,6 +16,7 @@ BENCHMARKS = [
     "benchmarks.contacts",
     "benchmarks.bulk",
     "benchmarks.imports",
+    "benchmarks.exports",
     "benchmarks.duplicates",
     "benchmarks.postgres",
     "benchmarks.api",

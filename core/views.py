@@ -6,7 +6,9 @@ login, role and tenancy checks.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
@@ -14,7 +16,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import Promise
-from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic.detail import SingleObjectMixin
 
@@ -159,6 +160,26 @@ class DownloadView(View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         data, content_type, filename = self.get_file()
         response = HttpResponse(data, content_type=content_type)
-        if disposition := content_disposition_header(self.as_attachment, filename):
-            response["Content-Disposition"] = disposition
+        response["Content-Disposition"] = content_disposition(filename, self.as_attachment)
         return response
+
+
+# What German names need beyond dropping accents (NFKD would make "ä" an "a").
+_GERMAN_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+_GERMAN_ASCII.update(str.maketrans({"ß": "ss", "ẞ": "SS", "–": "-", "—": "-", "„": "", "“": ""}))
+# Not in a file name on any of the systems a download lands on.
+_NOT_IN_FILE_NAMES = dict.fromkeys(map(ord, '/\\:*?"<>|'), "-")
+
+
+def content_disposition(filename: str, as_attachment: bool = True) -> str:
+    """The header that names a download: the name as it is in `filename*` (RFC 6266 with RFC
+    5987's UTF-8 encoding, which browsers use), and an ASCII spelling of it in `filename` for
+    programs that know only that ("Müller.csv" → "Mueller.csv")."""
+    name = "".join(c for c in filename.translate(_NOT_IN_FILE_NAMES) if c.isprintable()).strip()
+    name = name or "download"
+    fallback = unicodedata.normalize("NFKD", name.translate(_GERMAN_ASCII))
+    fallback = fallback.encode("ascii", "ignore").decode("ascii") or "download"
+    kind = "attachment" if as_attachment else "inline"
+    if fallback == name:
+        return f'{kind}; filename="{name}"'
+    return f"{kind}; filename=\"{fallback}\"; filename*=utf-8''{quote(name, safe='')}"

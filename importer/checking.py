@@ -275,7 +275,7 @@ def parse_rows(parsed: ParsedFile, mapping: Sequence[str], columns: Sequence[Col
                 formula_notice
                 and value is stripped
                 and value.startswith(FORMULA_STARTS)
-                and isinstance(parsed_value, str)
+                and isinstance(parsed_value, str | tuple)  # tuple: the notes of one cell
             ):
                 row.notices.append(CellError(line, column.label, value, formula_message))
         for column in required:

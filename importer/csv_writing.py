@@ -36,8 +36,9 @@ def write_csv(header: Iterable[str], rows: Iterable[Iterable[str]], delimiter: s
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def cell(value: object) -> str:
-    """A value as an exported cell: numbers as the user's spreadsheet reads them."""
+def cell_text(value: object) -> str:
+    """A value as the text of an exported cell (not yet escaped): numbers as the user's
+    spreadsheet reads them, a country as its code, yes as 1."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -46,4 +47,9 @@ def cell(value: object) -> str:
         # German spreadsheets read 2,50 as a number; 2.50 as text or a date.
         text = format(value, "f")
         return text.replace(".", ",") if (get_language() or "").startswith("de") else text
-    return escape_formula(str(value))
+    return str(getattr(value, "code", value))
+
+
+def cell(value: object) -> str:
+    """A value as a CSV cell: `cell_text`, escaped where a spreadsheet would run it."""
+    return escape_formula(cell_text(value))

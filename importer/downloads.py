@@ -4,8 +4,13 @@ registry (`importer.targets`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.tenancy import OrganizationMixin
@@ -14,6 +19,7 @@ from contacts_app.selectors import filtered_contacts
 from core.views import DownloadView
 
 from .documents import quick_reference_pdf, template_csv
+from .export_formats import XLSX_TYPE, ExportTooLarge, csv_file, xlsx_file
 from .targets import ImportTarget, get_target
 from .targets.customers import CUSTOMERS
 from .targets.suppliers import SUPPLIERS
@@ -57,23 +63,37 @@ class ReferenceDownload(TargetFileView):
 
 
 class TargetExport(OrganizationMixin, DownloadView):
-    """Everything of a target the organization has, in the template's columns; the target is
-    given to `as_view()`."""
+    """Everything of a target the organization has, in the template's columns (grown with the
+    data), as CSV or as an Excel workbook; the target and the `file_format` ("csv" or "xlsx")
+    are given to `as_view()`. Viewers may export: it is reading."""
 
     target: ImportTarget | None = None
+    file_format = "csv"
+    back_to = "contacts:list"
 
     def get_export(self) -> tuple[ImportTarget, QuerySet]:
         assert self.target is not None
         return self.target, self.target.records(self.organization)
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)
+        except ExportTooLarge as error:
+            messages.error(request, str(error))
+            return redirect(self.back_to)
+
     def get_file(self) -> tuple[bytes, str, str]:
         target, records = self.get_export()
-        return target.export(records), CSV, f"kontor-{str(target.label).lower()}.csv"
+        table = target.export_table(records)
+        name = f"{self.organization.name} – {target.label} {timezone.localdate():%Y-%m-%d}"
+        if self.file_format == "xlsx":
+            return xlsx_file(table), XLSX_TYPE, f"{name}.xlsx"
+        return csv_file(table), CSV, f"{name}.csv"
 
 
 class ContactListExport(TargetExport):
-    """The contact list as it is filtered on screen: suppliers when it shows suppliers,
-    customers otherwise."""
+    """The contact list as it is filtered on screen (or the ticked contacts of it, whose ids
+    the bulk bar sends along): suppliers when it shows suppliers, customers otherwise."""
 
     def get_export(self) -> tuple[ImportTarget, QuerySet]:
         flt = ContactFilterForm(self.request.GET, organization=self.organization).as_filter()

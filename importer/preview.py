@@ -138,7 +138,7 @@ def shown_updates(result: CheckResult, target: ImportTarget) -> tuple[list[Shown
 
 def change_label(target: ImportTarget, name: str) -> str:
     """A changed field's name as the file's column calls it (or the record's field)."""
-    for column in target.columns:
+    for column in target.columns_for_mapping([name]):
         if column.key == name:
             return column.label
     special = {"persons": _("Contact persons (added)"), "profiles": _("Web profiles (added)")}
@@ -152,8 +152,18 @@ def change_label(target: ImportTarget, name: str) -> str:
 
 
 def shown_value(value: Any) -> str:
-    if value in (None, ""):
+    if value in (None, "", ()):
         return "—"
+    return sample_value(value)
+
+
+def sample_value(value: Any) -> str:
+    """A parsed cell as the preview's first rows show it: yes or no, a country's code, the
+    notes of one cell one after the other."""
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if isinstance(value, tuple):
+        return " · ".join(str(v) for v in value)
     return str(getattr(value, "code", None) or value)

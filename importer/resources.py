@@ -59,7 +59,8 @@ def contact_resource(name: str, columns: Sequence[Column], number: str, role: st
         )
     }
     for column in columns:
-        if column.key in CONTACT_FIELDS:
+        # The archive is an action of its own; the kind follows from the company name here.
+        if column.key in CONTACT_FIELDS and column.key not in ("archived", "kind"):
             declared[column.key] = fields.Field(
                 attribute=column.key, column_name=column.de, widget=ColumnWidget(column)
             )

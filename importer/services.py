@@ -80,7 +80,9 @@ def start_import(
         encoding=parsed.encoding,
         delimiter=parsed.delimiter,
         mapping=auto_mapping(
-            parsed.headers, get_target(target).columns, saved_assignments(organization, target)
+            parsed.headers,
+            get_target(target).columns_for(parsed.headers),
+            saved_assignments(organization, target),
         ),
     )
     return run, parsed
@@ -112,7 +114,7 @@ def change_reading(run: ImportRun, *, encoding: str, delimiter: str) -> ParsedFi
     if headers_changed or len(run.mapping) != len(parsed.headers):
         run.mapping = auto_mapping(
             parsed.headers,
-            run.import_target.columns,
+            run.import_target.columns_for(parsed.headers),
             saved_assignments(run.organization, run.target),
         )
     run.save(update_fields=["encoding", "delimiter", "mapping"])

@@ -10,9 +10,21 @@ urlpatterns = [
     path("", views.ImportStart.as_view(), name="start"),
     path("export/contacts.csv", downloads.ContactListExport.as_view(), name="export_contacts"),
     path(
+        "export/contacts.xlsx",
+        downloads.ContactListExport.as_view(file_format="xlsx"),
+        name="export_contacts_xlsx",
+    ),
+    path(
         "export/products.csv",
-        downloads.TargetExport.as_view(target=PRODUCTS),
+        downloads.TargetExport.as_view(target=PRODUCTS, back_to="products:list"),
         name="export_products",
+    ),
+    path(
+        "export/products.xlsx",
+        downloads.TargetExport.as_view(
+            target=PRODUCTS, file_format="xlsx", back_to="products:list"
+        ),
+        name="export_products_xlsx",
     ),
     path("<str:target>/upload/", upload, name="upload"),
     path("<str:target>/template.csv", downloads.TemplateDownload.as_view(), name="template"),

@@ -25,7 +25,13 @@ from core.views import DownloadView, ObjectActionView
 from . import services
 from .forms import MappingForm, ReadingForm, RowChoicesForm, UploadForm
 from .models import ImportRun
-from .preview import SHOWN_NOTICES, row_choice_options, shown_groups, shown_updates
+from .preview import (
+    SHOWN_NOTICES,
+    row_choice_options,
+    sample_value,
+    shown_groups,
+    shown_updates,
+)
 from .reading import ImportFileError, ParsedFile
 from .targets import TARGETS
 
@@ -132,7 +138,7 @@ class ColumnAssignment(EditorMixin, RunMixin, FormView):
         return {
             **super().get_form_kwargs(),
             "headers": self.parsed.headers,
-            "columns": self.object.import_target.columns,
+            "columns": self.object.import_target.columns_for(self.parsed.headers),
             "mapping": self.object.mapping,
         }
 
@@ -211,7 +217,7 @@ class ImportPreview(EditorMixin, RunMixin, DetailView):
             counts=result.counts,
             columns=[c for _i, c in shown],
             sample=[
-                (row, [row.values.get(c.key, "") for _i, c in shown])
+                (row, [sample_value(row.values.get(c.key)) for _i, c in shown])
                 for row in sample[:PREVIEW_ROWS]
             ],
             groups=shown_groups(result, target, run.choices()),

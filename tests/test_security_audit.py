@@ -436,3 +436,38 @@ def test_another_organization_gets_404_on_every_carddav_object(charlie, acme_obj
             response = client.generic(method, url, card.encode(), content_type="text/vcard")
             assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
     assert Contact.objects.filter(company_name="Geheim GmbH", archived=False).exists()
+
+
+# The exports name no object: each is the organization's own records, which viewers may read.
+EXPORTS = {
+    "importer:export_contacts",
+    "importer:export_contacts_xlsx",
+    "importer:export_products",
+    "importer:export_products_xlsx",
+}
+
+
+def test_exports_are_read_by_viewers_and_hold_only_the_own_organizations_records(
+    vera_client, charlie_client, acme_objects
+):
+    from django.urls import reverse
+
+    from tests.workbooks import read_workbook
+
+    names = {name for name, _route, _pattern in walk(get_resolver())}
+    assert {n for n in names if n.startswith("importer:export")} == EXPORTS
+    for name in sorted(EXPORTS):
+        url = reverse(name)
+        own = vera_client.get(url)
+        assert own.status_code == 200, f"GET {url} as a viewer"
+        assert vera_client.post(url).status_code == 405, f"POST {url} as a viewer"
+        foreign = charlie_client.get(url)
+        assert foreign.status_code == 200, f"GET {url} of another organization"
+        if url.endswith(".xlsx"):
+            own_text, foreign_text = (str(read_workbook(r.content).rows) for r in (own, foreign))
+        else:
+            own_text, foreign_text = (r.content.decode("utf-8-sig") for r in (own, foreign))
+        assert "Geheim" in own_text, url
+        assert "Geheim" not in foreign_text, url
+    # The bulk bar's export hands the selection on; as every bulk action it is for members.
+    assert vera_client.post(reverse("contacts:bulk_export"), {"format": "xlsx"}).status_code == 403

@@ -73,10 +73,14 @@ When the importer calls what (`importer/services.py`), and what each may assume
 `records(organization)` → QuerySet
     Everything of this target the organization has, archived records included, in the
     export's order: what `export_csv` and `export_organization` write.
-`export(records)` → bytes
-    `records` (from `records()`, or a filtered list of the same kind) as a CSV file in
-    `columns`, names and cells in the current language, formulas escaped
-    (`csv_writing.write_csv`, `csv_writing.cell`): a file that imports again unchanged.
+`export_table(records)` → `export_formats.ExportTable`
+    `records` (from `records()`, or a filtered list of the same kind) as the header and the
+    cells' texts, in `columns` (grown where the records need more, see `columns_for`), names
+    and cells in the current language: a file that imports again unchanged. `export(records)`
+    writes it as CSV (formulas escaped), `export_formats.xlsx_file` as a workbook.
+`columns_for(headers)`, `columns_for_mapping(mapping)`
+    The columns a file with these headers, or an assignment of these keys, can fill: `columns`
+    unless the target's columns grow with the data (contact persons 3, 4, …).
 """
 
 from __future__ import annotations
@@ -91,6 +95,7 @@ from django.utils.functional import Promise
 
 from ..checking import CheckResult, ImportChoices, RowOutcome
 from ..columns import Column
+from ..export_formats import ExportTable, csv_file
 from ..reading import ParsedFile
 
 if TYPE_CHECKING:
@@ -165,4 +170,14 @@ class ImportTarget(ABC):
     def records(self, organization: Organization) -> QuerySet: ...
 
     @abstractmethod
-    def export(self, records: QuerySet) -> bytes: ...
+    def export_table(self, records: QuerySet) -> ExportTable: ...
+
+    def export(self, records: QuerySet) -> bytes:
+        """The records as a CSV file."""
+        return csv_file(self.export_table(records))
+
+    def columns_for(self, headers: Sequence[str]) -> list[Column]:
+        return list(self.columns)
+
+    def columns_for_mapping(self, mapping: Sequence[str]) -> list[Column]:
+        return list(self.columns)

@@ -6,13 +6,17 @@ are the names other programs (and lexoffice's older exports) use.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from contacts_app import validators
 from core import values
 
+from .. import notes
 from ..columns import Column, Parser, country, email, phone, text
+from .contact_kinds import parse_kind
 
 PROFILE_MAX_LENGTH = 300  # WebProfile.value
 
@@ -45,6 +49,7 @@ def _person_columns(n: int) -> list[Column]:
             format=_("Free text, at most 25 characters"),
             example="Frau" if n == 1 else "",
         ),
+        Column(f"person{n}_title", f"{de} Titel", f"{en} title", text(40)),
         Column(
             f"person{n}_first_name",
             f"{de} Vorname",
@@ -90,13 +95,75 @@ def _person_columns(n: int) -> list[Column]:
     ]
 
 
-def contact_columns(number: Column) -> list[Column]:
-    """The columns of a contact file, after `number` (the customer or supplier number)."""
-    return [number, *shared_contact_columns()]
+PROFILE_NAMES: dict[str, tuple[str, str, tuple[str, ...], Parser]] = {
+    # kind: German name, English name, other names of the first column of the kind
+    "website": ("Webseite", "Website", ("Website", "Homepage", "URL"), profile("website")),
+    "blog": ("Blog", "Blog", (), profile("blog")),
+    "twitter": ("Twitter", "Twitter", ("X", "Twitter/X"), profile("twitter")),
+    "skype": ("Skype", "Skype", (), profile("skype")),
+    "messenger": ("Messenger", "Messenger", (), profile("messenger")),
+    "linkedin": ("LinkedIn", "LinkedIn", (), profile("linkedin")),
+    "xing": ("XING", "XING", (), profile("xing")),
+    "other": ("Weiteres Profil", "Other profile", (), profile("other")),
+}
+PROFILE_KINDS = tuple(PROFILE_NAMES)
 
 
-def shared_contact_columns() -> list[Column]:
+def profile_key(kind: str, n: int) -> str:
+    """The column key of a contact's `n`th web profile of `kind` ("profile_blog_2")."""
+    return f"profile_{kind}" if n == 1 else f"profile_{kind}_{n}"
+
+
+def _profile_columns(n: int, kinds: Sequence[str] = PROFILE_KINDS) -> list[Column]:
+    """The `n`th web profile of each of `kinds`: "Webseite", then "Webseite 2" and so on."""
+    columns = []
+    for kind in kinds:
+        de, en, aliases, parse = PROFILE_NAMES[kind]
+        if n == 1:
+            columns.append(
+                Column(
+                    profile_key(kind, n),
+                    de,
+                    en,
+                    parse,
+                    aliases=aliases,
+                    **PROFILE_DETAILS.get(kind, {}),
+                )
+            )
+        else:
+            columns.append(
+                Column(
+                    profile_key(kind, n),
+                    f"{de} {n}",
+                    f"{en} {n}",
+                    parse,
+                    aliases=tuple(f"{alias} {n}" for alias in aliases),
+                    formula_notice=kind != "twitter",
+                )
+            )
+    return columns
+
+
+PROFILE_DETAILS: dict[str, dict] = {
+    "website": {"format": _("Web address"), "example": "https://www.example.de"},
+    "twitter": {"format": _("Handle like @name"), "formula_notice": False},
+}
+
+
+def contact_columns(
+    number: Column, *, persons: int = 2, profiles: Mapping[str, int] | None = None
+) -> list[Column]:
+    """The columns of a contact file, after `number` (the customer or supplier number): its
+    contact persons' columns `persons` times ("Ansprechpartner 3 Vorname"), and beyond the
+    first web profile of each kind the further ones `profiles` asks for ({kind: how many})."""
+    return [number, *shared_contact_columns(persons=persons, profiles=profiles)]
+
+
+def shared_contact_columns(
+    *, persons: int = 2, profiles: Mapping[str, int] | None = None
+) -> list[Column]:
     """The columns of a customer and of a supplier file alike: all but the number."""
+    profiles = profiles or {}
     return [
         Column(
             "company_name",
@@ -227,6 +294,22 @@ def shared_contact_columns() -> list[Column]:
         ),
         Column("phone_other", "Telefon 2", "Phone 2", phone, formula_notice=False),
         Column(
+            "phone_office",
+            "Telefon (Büro)",
+            "Phone (office)",
+            phone,
+            aliases=("Telefon Büro", "Office phone"),
+            formula_notice=False,
+        ),
+        Column(
+            "phone_private",
+            "Telefon (privat)",
+            "Phone (private)",
+            phone,
+            aliases=("Telefon privat", "Private phone", "Home phone"),
+            formula_notice=False,
+        ),
+        Column(
             "phone_mobile",
             "Mobil",
             "Mobile",
@@ -246,35 +329,47 @@ def shared_contact_columns() -> list[Column]:
         ),
         Column("email_other", "E-Mail 2", "Email 2", email),
         Column(
-            "profile_website",
-            "Webseite",
-            "Website",
-            profile("website"),
-            aliases=("Website", "Homepage", "URL"),
-            format=_("Web address"),
-            example="https://www.example.de",
+            "email_office",
+            "E-Mail (Büro)",
+            "Email (office)",
+            email,
+            aliases=("E-Mail Büro", "Office email"),
         ),
-        Column("profile_blog", "Blog", "Blog", profile("blog")),
         Column(
-            "profile_twitter",
-            "Twitter",
-            "Twitter",
-            profile("twitter"),
-            aliases=("X", "Twitter/X"),
-            format=_("Handle like @name"),
-            formula_notice=False,
+            "email_private",
+            "E-Mail (privat)",
+            "Email (private)",
+            email,
+            aliases=("E-Mail privat", "Private email"),
         ),
-        Column("profile_skype", "Skype", "Skype", profile("skype")),
-        Column("profile_linkedin", "LinkedIn", "LinkedIn", profile("linkedin")),
-        Column("profile_xing", "XING", "XING", profile("xing")),
-        *_person_columns(1),
-        *_person_columns(2),
+        *_profile_columns(1),
+        *(column for n in range(1, persons + 1) for column in _person_columns(n)),
+        *(
+            column
+            for n in range(2, max(profiles.values(), default=1) + 1)
+            for column in _profile_columns(n, [k for k, count in profiles.items() if count >= n])
+        ),
+        Column(
+            "kind",
+            "Kontaktart",
+            "Contact type",
+            parse_kind,
+            aliases=("Kontakttyp", "Type"),
+            format=_("Firma or Person (Company or Person); empty: a company if it has a name"),
+        ),
+        Column(
+            "archived",
+            "Archiviert",
+            "Archived",
+            values.parse_bool,
+            format=_("1 or ja (yes) for an archived contact; empty: active"),
+        ),
         Column(
             "note",
             "Notiz",
             "Note",
-            text(5000),
+            notes.parse_notes,
             aliases=("Notizen", "Notes", "Bemerkung"),
-            format=_("Becomes a note on the contact"),
+            format=_("Becomes a note on the contact; notes apart by a line of four dashes"),
         ),
     ]

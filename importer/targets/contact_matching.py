@@ -20,6 +20,7 @@ from core.folding import fold
 
 from .. import bulk
 from ..checking import RowOutcome
+from .contact_kinds import row_kind
 
 
 def folded(text: str | None) -> str:
@@ -28,9 +29,8 @@ def folded(text: str | None) -> str:
 
 def name_key(values: dict[str, Any]) -> tuple[str, str, str]:
     """(kind, folded name, folded first name) of a row's or a contact's values."""
-    company = values.get("company_name")
-    if company:
-        return Contact.Kind.COMPANY, folded(company), ""
+    if row_kind(values) == Contact.Kind.COMPANY:
+        return Contact.Kind.COMPANY, folded(values.get("company_name")), ""
     return Contact.Kind.PERSON, folded(values.get("last_name")), folded(values.get("first_name"))
 
 

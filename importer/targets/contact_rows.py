@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,9 +22,11 @@ from core.folding import fold
 
 from ..checking import RowOutcome
 from ..columns import Column
+from .contact_kinds import row_kind
 
 PERSON_FIELDS = (
     "salutation",
+    "title",
     "first_name",
     "last_name",
     "position",
@@ -32,33 +35,59 @@ PERSON_FIELDS = (
     "extension",
     "mobile",
 )
-PROFILE_KINDS = ("website", "blog", "twitter", "skype", "linkedin", "xing")
 CONTACT_FIELDS = frozenset(
     f.name for f in Contact._meta.get_fields() if getattr(f, "concrete", False)
 ) - {"id", "organization", "version", "search_text", "display_name", "sort_name"}
 
-# Per contact person of a row: (column key, ContactPerson field) for each of its columns.
-PERSON_COLUMNS = tuple(
-    tuple((f"person{n}_{f}", "phone_extension" if f == "extension" else f) for f in PERSON_FIELDS)
-    for n in (1, 2)
-)
-PERSON_KEYS = tuple(frozenset(key for key, _field in columns) for columns in PERSON_COLUMNS)
-PROFILE_COLUMNS = tuple((f"profile_{k}", k) for k in PROFILE_KINDS)
+
+@lru_cache(maxsize=64)
+def person_columns(n: int) -> tuple[tuple[str, str], ...]:
+    """(column key, ContactPerson field) for each column of the `n`th contact person."""
+    return tuple(
+        (f"person{n}_{f}", "phone_extension" if f == "extension" else f) for f in PERSON_FIELDS
+    )
 
 
-def split(values: dict[str, Any]) -> tuple[dict, list[dict], list[tuple[str, str]], str]:
-    """A row's values → contact fields, contact persons, web profiles and the note.
+@lru_cache(maxsize=64)
+def person_keys(n: int) -> frozenset[str]:
+    return frozenset(key for key, _field in person_columns(n))
 
-    `values` holds the row's non-empty cells only (see `checking.parse_rows`).
+
+def person_numbers(keys: Iterable[str]) -> list[int]:
+    """Which contact persons' columns `keys` has (their numbers, in order)."""
+    found = set()
+    for key in keys:
+        if key.startswith("person"):
+            number = key[6 : key.find("_")]
+            if number.isdigit():
+                found.add(int(number))
+    return sorted(found)
+
+
+def _profiles(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """(kind, value) of the row's web profiles, found by their keys ("profile_blog_2")."""
+    found = []
+    for key, value in values.items():
+        if key.startswith("profile_"):
+            kind, _sep, n = key[8:].partition("_")
+            found.append(((kind, int(n or 1)), value))
+    return [(kind, value) for (kind, _n), value in sorted(found)]
+
+
+def split(values: dict[str, Any]) -> tuple[dict, list[dict], list[tuple[str, str]], tuple]:
+    """A row's values → contact fields, contact persons, web profiles and notes.
+
+    `values` holds the row's non-empty cells only (see `checking.parse_rows`). The contact
+    persons come in the order of their numbers, the web profiles kind by kind, each kind's in
+    the order of its columns ("Webseite", "Webseite 2"), the notes oldest first.
     """
     contact = {k: v for k, v in values.items() if k in CONTACT_FIELDS}
     persons = [
-        {field: values.get(key, "") for key, field in columns}
-        for columns, keys in zip(PERSON_COLUMNS, PERSON_KEYS, strict=True)
-        if not keys.isdisjoint(values)
+        {field: values.get(key, "") for key, field in person_columns(n)}
+        for n in person_numbers(values)
     ]
-    profiles = [(kind, values[key]) for key, kind in PROFILE_COLUMNS if key in values]
-    return contact, persons, profiles, values.get("note", "")
+    notes = values.get("note", ())
+    return contact, persons, _profiles(values), (notes,) if isinstance(notes, str) else notes
 
 
 def check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
@@ -68,8 +97,12 @@ def check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
     _normalize_by_country(row, columns)
     row.parts = split(values)
     contact, persons, _profiles, _note = row.parts
-    is_company = bool(contact.get("company_name"))
-    if not is_company and not contact.get("last_name"):
+    is_company = row_kind(values) == Contact.Kind.COMPANY
+    if is_company and "kind" in values and not contact.get("company_name"):
+        row.fail(columns["company_name"].label, "", _("A company needs a name."))
+    if not is_company and "kind" in values and not contact.get("last_name"):
+        row.fail(columns["last_name"].label, "", _("A person needs a last name."))
+    elif not is_company and not contact.get("last_name"):
         row.fail(
             columns["company_name"].label,
             "",
@@ -84,9 +117,9 @@ def check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
                 "contact person columns empty."
             ),
         )
-    for n, keys in enumerate(PERSON_KEYS, start=1):
+    for n in person_numbers(values):
         last_name = f"person{n}_last_name"
-        if last_name not in values and not keys.isdisjoint(values):
+        if last_name not in values:
             row.fail(columns[last_name].label, "", _("A contact person needs a last name."))
 
 
@@ -134,16 +167,15 @@ def children_of(contacts: Iterable[Contact]) -> dict[int, dict[str, Any]]:
     return found
 
 
-def new_children(row: RowOutcome, contact: Contact, children) -> tuple[list, list, str]:
-    """The row's contact persons, web profiles and note that `contact` does not have yet."""
-    _contact, persons, profiles, note = row.parts or split(row.values)
+def new_children(row: RowOutcome, contact: Contact, children) -> tuple[list, list, list[str]]:
+    """The row's contact persons, web profiles and notes that `contact` does not have yet."""
+    _contact, persons, profiles, notes = row.parts or split(row.values)
     known = children[contact.pk]
     persons = [
         p for p in persons if (fold(p["first_name"]), fold(p["last_name"])) not in known["persons"]
     ]
     profiles = [p for p in profiles if p not in known["profiles"]]
-    note = note if note and note.strip() not in known["notes"] else ""
-    return persons, profiles, note
+    return persons, profiles, [note for note in notes if note.strip() not in known["notes"]]
 
 
 def field_changes(row: RowOutcome, contact: Contact, children) -> dict[str, tuple[Any, Any]]:
@@ -155,12 +187,12 @@ def field_changes(row: RowOutcome, contact: Contact, children) -> dict[str, tupl
         current = getattr(contact, name)
         if current != value:
             changed[name] = (plain(current), value)
-    persons, profiles, note = new_children(row, contact, children)
+    persons, profiles, notes = new_children(row, contact, children)
     if persons:
         names = (" ".join(p for p in (p["first_name"], p["last_name"]) if p) for p in persons)
         changed["persons"] = ("", ", ".join(names))
     if profiles:
         changed["profiles"] = ("", ", ".join(value for _kind, value in profiles))
-    if note:
-        changed["note"] = ("", note)
+    if notes:
+        changed["note"] = ("", "\n\n".join(notes))
     return changed

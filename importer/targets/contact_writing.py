@@ -32,6 +32,7 @@ from history.services import differences, record_changes, record_creations
 from .. import bulk
 from ..checking import CheckResult, RowOutcome
 from ..reading import ImportFileError
+from .contact_kinds import row_kind
 from .contact_rows import children_of, new_children, split
 
 BATCH = 500
@@ -88,20 +89,20 @@ def write_contacts(
 
 
 def _build(row: RowOutcome, *, organization: Organization, roles: dict, by: User | None):
-    """A new contact's field values (by attribute name), its persons, profiles and note."""
-    fields, persons, profiles, note = row.parts or split(row.values)
+    """A new contact's field values (by attribute name), its persons, profiles and notes."""
+    fields, persons, profiles, notes = row.parts or split(row.values)
     contact = {
         "organization_id": organization.pk,
-        "kind": Contact.Kind.COMPANY if fields.get("company_name") else Contact.Kind.PERSON,
         **roles,
         "created_by_id": by.pk if by else None,
         "updated_by_id": by.pk if by else None,
         **fields,
+        "kind": row_kind(fields),
     }
     settle_contact_values(contact, kind=contact["kind"])
     if not fields.get("billing_country"):
         contact["billing_country"] = "DE"
-    return contact, persons, profiles, note
+    return contact, persons, profiles, notes
 
 
 def _insert(built: list, *, by: User | None, now) -> list[int]:
@@ -115,11 +116,11 @@ def _insert(built: list, *, by: User | None, now) -> list[int]:
     ids = bulk.insert_rows(Contact, contacts, now=now)
     persons, profiles, notes = [], [], []
     author = by.pk if by else None
-    for pk, (_c, row_persons, row_profiles, note) in zip(ids, built, strict=True):
+    for pk, (_c, row_persons, row_profiles, row_notes) in zip(ids, built, strict=True):
         persons += [{"contact_id": pk, **p} for p in row_persons]
         profiles += [{"contact_id": pk, "kind": k, "value": v} for k, v in row_profiles]
-        if note:
-            notes.append({"contact_id": pk, "text": note, "author_id": author})
+        # In the cell's order, oldest first: the ids keep that order for the next export.
+        notes += [{"contact_id": pk, "text": text, "author_id": author} for text in row_notes]
     bulk.insert_rows(ContactPerson, persons, now=now, return_ids=False)
     bulk.insert_rows(WebProfile, profiles, now=now, return_ids=False)
     bulk.insert_rows(Note, notes, now=now, return_ids=False)
@@ -148,7 +149,7 @@ def _update(rows: list[RowOutcome], *, by: User | None, now: datetime) -> list[C
         persons, profiles = persons_of[contact.pk], profiles_of[contact.pk]
         before = contact_state(contact, persons, profiles)
         fields, *_ = split(row.values)
-        added_persons, added_profiles, note = new_children(row, contact, children)
+        added_persons, added_profiles, added_notes = new_children(row, contact, children)
         fields = dict(fields)
         settle_contact_values(fields, kind=contact.kind)
         for name, value in fields.items():
@@ -160,8 +161,7 @@ def _update(rows: list[RowOutcome], *, by: User | None, now: datetime) -> list[C
         added = [ContactPerson(contact=contact, **p) for p in added_persons]
         new_persons += added
         new_profiles += [WebProfile(contact=contact, kind=k, value=v) for k, v in added_profiles]
-        if note:
-            new_notes.append(Note(contact=contact, text=note, author=by))
+        new_notes += [Note(contact=contact, text=text, author=by) for text in added_notes]
         refresh_derived_fields(contact, persons + added, former[contact.pk])
         after = contact_state(
             contact,

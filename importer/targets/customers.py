@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from contacts_app.models import CUSTOMER_NUMBERS, NumberSequence
 
 from ..columns import Column, number_in
-from .contact_columns import contact_columns
 from .contacts import ContactTarget
 
 CUSTOMER_NUMBER = Column(
@@ -25,7 +24,7 @@ CUSTOMERS = ContactTarget(
     label=_("Customers"),
     role=NumberSequence.Role.CUSTOMER,
     number_key="customer_number",
-    columns=contact_columns(CUSTOMER_NUMBER),
+    number_column=CUSTOMER_NUMBER,
     resource_name="CustomerResource",
 )
 CustomerResource = CUSTOMERS.resource

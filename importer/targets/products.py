@@ -37,7 +37,8 @@ from products.services import (
 from .. import bulk
 from ..checking import CheckResult, ImportChoices, OnDuplicate, RowOutcome, check_file_rows
 from ..columns import Column
-from ..csv_writing import cell, write_csv
+from ..csv_writing import cell_text
+from ..export_formats import ExportTable
 from ..reading import ParsedFile
 from ..resources import product_resource
 from ..undoing import (
@@ -277,7 +278,7 @@ class ProductTarget(ImportTarget):
     def records(self, organization: Organization) -> QuerySet[Product]:
         return Product.objects.filter(organization=organization).order_by("name", "id")
 
-    def export(self, records: QuerySet[Product]) -> bytes:
+    def export_table(self, records: QuerySet[Product]) -> ExportTable:
         language = "de" if (get_language() or "en").startswith("de") else "en"
         rows = []
         for product in records:
@@ -293,8 +294,8 @@ class ProductTarget(ImportTarget):
                 "internal_note": product.internal_note,
                 "kind": KIND_NAMES[language][product.kind],
             }
-            rows.append([cell(values.get(c.key, "")) for c in self.columns])
-        return write_csv([c.label for c in self.columns], rows)
+            rows.append([cell_text(values.get(c.key, "")) for c in self.columns])
+        return ExportTable([c.label for c in self.columns], rows, sheet_name=str(self.label))
 
 
 PRODUCTS = ProductTarget()

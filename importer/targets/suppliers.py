@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from contacts_app.models import SUPPLIER_NUMBERS, NumberSequence
 
 from ..columns import Column, number_in
-from .contact_columns import contact_columns
 from .contacts import ContactTarget
 
 SUPPLIER_NUMBER = Column(
@@ -25,7 +24,7 @@ SUPPLIERS = ContactTarget(
     label=_("Suppliers"),
     role=NumberSequence.Role.SUPPLIER,
     number_key="supplier_number",
-    columns=contact_columns(SUPPLIER_NUMBER),
+    number_column=SUPPLIER_NUMBER,
     resource_name="SupplierResource",
 )
 SupplierResource = SUPPLIERS.resource

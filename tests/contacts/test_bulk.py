@@ -15,6 +15,7 @@ from django.urls import reverse
 from contacts_app import tags
 from contacts_app.models import Contact
 from history.models import Action, Change, ChangeSet, Source
+from tests.workbooks import read_workbook
 
 from .conftest import make_company
 
@@ -227,10 +228,21 @@ def test_the_export_of_all_that_match_hands_over_the_filter(alice_client, acme, 
     assert "Andere GmbH" not in exported
 
 
-def test_the_export_offers_only_the_formats_there_are(alice_client, firms):
-    response = post(alice_client, "contacts:bulk_export", ids=[firms[0].pk], format="xlsx")
+def test_the_ticked_contacts_go_to_the_excel_export_too(alice_client, firms):
+    response = post(alice_client, "contacts:bulk_export", ids=[firms[2].pk], format="xlsx")
+    assert response.status_code == 303
+    assert response["Location"].startswith(reverse("importer:export_contacts_xlsx") + "?")
+    book = read_workbook(alice_client.get(response["Location"]).content)
+    assert [cell for row in book.rows[1:] for cell in row if cell.startswith("Firma")] == [
+        "Firma 02"
+    ]
+    page = alice_client.get(reverse("contacts:list"), headers={"accept-language": "en"}).text
+    assert 'data-testid="bulk-export-csv"' in page and "Export as Excel" in page
+
+
+def test_a_format_there_is_no_export_for_is_refused(alice_client, firms):
+    response = post(alice_client, "contacts:bulk_export", ids=[firms[0].pk], format="ods")
     assert response.status_code == 302  # back to the list with a message, no file
-    assert "Export (CSV)" in alice_client.get(reverse("contacts:list")).text
 
 
 @pytest.mark.parametrize("name", ["contacts:bulk_tag_add", "contacts:bulk_archive"])

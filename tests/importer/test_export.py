@@ -101,7 +101,8 @@ def test_an_exported_file_imports_again_to_the_same_data(acme, globex, alice):
                 data=data,
                 by=None,
             )
-            assert all(run.mapping), run.mapping
+            # Every column is assigned but the tags, the last one, which the import does not read.
+            assert all(run.mapping[:-1]) and not run.mapping[-1], run.mapping
             result = services.commit(run, by=None)
         assert result.counts["invalid"] == 0, result.errors
         assert snapshot(globex) == snapshot(acme)
