@@ -23,6 +23,7 @@ import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -149,8 +150,16 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
             with archive.open(info) as part:
                 while part.read(1024 * 1024):
                     pass
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError, EOFError):
-        # A wrong checksum or size, an unknown compression, an encrypted zip.
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+        OSError,
+        EOFError,
+    ):
+        # A wrong checksum or size, broken packed data, an unknown compression, an encrypted zip.
         raise ImportFileError(CORRUPT, code="corrupt") from None
     return archive
 
