@@ -16,6 +16,7 @@ BENCHMARKS = [
     "benchmarks.contacts",
     "benchmarks.bulk",
     "benchmarks.imports",
+    "benchmarks.workbooks",
     "benchmarks.duplicates",
     "benchmarks.postgres",
     "benchmarks.api",

@@ -209,29 +209,42 @@ def _xlsx_sheets(archive: zipfile.ZipFile) -> list[SheetInfo]:
     return sheets
 
 
-# A cell's start tag with its reference (any namespace prefix, the reference anywhere among
-# its attributes) and whether it is empty (`<c r="Z9" s="1"/>`: formatting, no value).
-_XLSX_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*?(/?)>')
+# A cell's reference (`<c r="AB12" …>`; a row's reference has no letters), its letters and its
+# row number, as Excel, LibreOffice and the libraries write them: the fast way, for every cell.
+_XLSX_LETTERS = re.compile(rb' r="([A-Z]{1,3})[0-9]')
+_XLSX_ROW_NUMBERS = re.compile(rb' r="[A-Z]{1,3}([0-9]{1,7})"')
+# Cells however written (a namespace prefix, no reference), for files written otherwise.
 _XLSX_ANY_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
+_XLSX_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
 _XLSX_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 
 
 def _xlsx_area(xml: bytes) -> tuple[int, int]:
-    """(rows, columns) of the area the sheet's cells with a value span, as calamine counts it:
-    from the first to the last row and column, from the cells' references (or, for cells
-    written without one, their places in their rows)."""
-    refs = [(letters, row) for letters, row, empty in _XLSX_CELL.findall(xml) if not empty]
-    if len(_XLSX_ANY_CELL.findall(xml)) > len(_XLSX_CELL.findall(xml)):
-        # Some cells have no reference: calamine places them one after the other.
-        rows = _XLSX_ROW.split(xml)
-        widest = max((len(_XLSX_ANY_CELL.findall(row)) for row in rows), default=0)
-        height = max([len(rows), *(int(row) for _letters, row in refs)])
-        return height, max([widest, *(_column_number(letters) for letters in {r[0] for r in refs})])
-    if not refs:
+    """(rows, columns) of the area the sheet's cells span, as calamine will hold it: from the
+    first to the last row and column that a cell names (empty cells counted too, so this may be
+    a little more than calamine keeps, never less). Cells written without a reference are
+    placed one after the other, as calamine places them."""
+    cells = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
+    if xml.count(b'<c r="') != cells or b":c " in xml or b":c>" in xml:
+        return _xlsx_area_written_otherwise(xml)
+    if not cells:
         return 0, 0
-    columns = [_column_number(letters) for letters in {letters for letters, _row in refs}]
-    numbers = [int(row) for _letters, row in refs]
+    # Sets of bytes: a few hundred thousand references, but no tuple or int for each.
+    letters = set(_XLSX_LETTERS.findall(xml))
+    numbers = [int(row) for row in set(_XLSX_ROW_NUMBERS.findall(xml))]
+    if not letters or not numbers:
+        return _xlsx_area_written_otherwise(xml)
+    columns = [_column_number(name) for name in letters]
     return max(numbers) - min(numbers) + 1, max(columns) - min(columns) + 1
+
+
+def _xlsx_area_written_otherwise(xml: bytes) -> tuple[int, int]:
+    refs = _XLSX_CELL.findall(xml)
+    rows = _XLSX_ROW.split(xml)
+    widest = max((len(_XLSX_ANY_CELL.findall(row)) for row in rows), default=0)
+    letters = {letters for letters, _row in refs}
+    height = max([len(rows), *(int(row) for _letters, row in refs)])
+    return height, max([widest, *(_column_number(name) for name in letters)])
 
 
 def _column_number(letters: bytes) -> int:
@@ -491,9 +504,9 @@ def _parsed(sheet_rows: Iterable[list[Any]], sheet: str) -> ParsedFile | None:
         if not last:
             continue  # blank rows are skipped, as in a CSV file
         width = max(width, last)
-        for column, cell in enumerate(cells[:last]):
-            if len(cell) > MAX_CELL_CHARS:
-                raise cell_too_long(index, column)
+        if max(map(len, cells)) > MAX_CELL_CHARS:
+            column = next(n for n, cell in enumerate(cells) if len(cell) > MAX_CELL_CHARS)
+            raise cell_too_long(index, column)
         records.append((index, cells, numbers))
     if not records:
         return None
@@ -516,44 +529,52 @@ def _parsed(sheet_rows: Iterable[list[Any]], sheet: str) -> ParsedFile | None:
 
 
 def _fitted(cells: list[str], width: int) -> list[str]:
-    return cells[:width] if len(cells) >= width else cells + [""] * (width - len(cells))
+    if len(cells) == width:
+        return cells
+    return cells[:width] if len(cells) > width else cells + [""] * (width - len(cells))
 
 
 def _header_index(records: list[tuple[int, list[str], frozenset[int]]]) -> int:
     """Which of the first rows holds the column names: the first one filled about as widely as
     the rows below it. A title above ("Kundenliste 2026" in one cell) is passed over."""
-    counts = [sum(1 for cell in cells if cell.strip()) for _line, cells, _n in records]
-    first = counts[:HEADER_SEARCH_ROWS]
+    first = [
+        sum(1 for cell in cells if cell.strip())
+        for _line, cells, _n in records[:HEADER_SEARCH_ROWS]
+    ]
     widest = max(first)
     needed = min(widest, max(2, math.ceil(widest / 2)))
     return next(index for index, count in enumerate(first) if count >= needed)
 
 
 def _texts(values: list[Any], true: str, false: str) -> tuple[list[str], frozenset[int]]:
-    """The row's cells as text, and the indexes of those stored as numbers."""
-    cells: list[str] = []
+    """The row's cells as text, and the indexes of those stored as numbers. (Runs for every
+    cell: most are text and pass with one type check.)"""
     numbers: list[int] = []
     for index, value in enumerate(values):
-        if isinstance(value, str):
-            cells.append(
-                value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
-            )
-        elif isinstance(value, bool):
-            cells.append(true if value else false)
-        elif isinstance(value, int | float):
-            cells.append(number_text(value))
+        kind = type(value)
+        if kind is str:
+            if "\r" in value:
+                values[index] = value.replace("\r\n", "\n").replace("\r", "\n")
+        elif kind is float or kind is int:
+            values[index] = number_text(value)
             numbers.append(index)
-        elif isinstance(value, datetime.datetime):
-            cells.append(datetime_text(value))
-        elif isinstance(value, datetime.date):
-            cells.append(value.strftime("%d.%m.%Y"))
-        elif isinstance(value, datetime.time):
-            cells.append(value.strftime("%H:%M:%S" if value.second else "%H:%M"))
-        elif isinstance(value, datetime.timedelta):
-            cells.append(duration_text(value))
         else:
-            cells.append("" if value is None else str(value))
-    return cells, frozenset(numbers)
+            values[index] = _other_text(value, true, false)
+    return values, frozenset(numbers)
+
+
+def _other_text(value: Any, true: str, false: str) -> str:
+    if isinstance(value, bool):
+        return true if value else false
+    if isinstance(value, datetime.datetime):
+        return datetime_text(value)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+    if isinstance(value, datetime.timedelta):
+        return duration_text(value)
+    return "" if value is None else str(value)
 
 
 def number_text(value: int | float) -> str:
