@@ -60,13 +60,14 @@ class ReadingForm(forms.Form):
 
 
 class SheetForm(forms.Form):
-    """Read another sheet of the workbook."""
+    """Read another sheet of the workbook. Whether the workbook has it, reading it tells (so
+    that checking the name costs no extra reading of the file)."""
 
-    sheet = forms.ChoiceField(label=_("Sheet"))
+    sheet = forms.CharField(label=_("Sheet"), max_length=255, widget=forms.Select)
 
     def __init__(self, *args, sheets: Sequence[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sheet"].choices = [(name, name) for name in sheets]
+        self.fields["sheet"].widget.choices = [(name, name) for name in sheets]
 
 
 class MappingForm(forms.Form):

@@ -175,12 +175,7 @@ class ReadAgain(OrganizationMixin, RunMixin, ObjectActionView):
     def act(self, obj: ImportRun) -> str:
         form: ReadingForm | SheetForm
         if obj.sheet:
-            try:
-                sheets = services.parse(obj).sheets
-            except ImportFileError as error:
-                messages.error(self.request, error.message)
-                return ""
-            form = SheetForm(self.request.POST, sheets=sheets)
+            form = SheetForm(self.request.POST)
         else:
             form = ReadingForm(self.request.POST, current_encoding=obj.encoding)
         if not form.is_valid():

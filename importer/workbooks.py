@@ -443,6 +443,8 @@ def _read_with_calamine(
     except PasswordError:
         raise ImportFileError(ENCRYPTED, code="encrypted") from None
     except (CalamineError, ValueError, OSError) as error:
+        if "password" in str(error).lower():  # an .xls with a password (its FILEPASS record)
+            raise ImportFileError(ENCRYPTED, code="encrypted") from None
         logger.info("calamine could not open an uploaded %s: %s", kind, error)
         raise ImportFileError(CORRUPT, code="corrupt") from None
     with workbook:

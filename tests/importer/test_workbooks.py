@@ -184,6 +184,9 @@ def test_several_sheets_offer_a_choice_and_the_chosen_one_is_read(bob_client, ac
     answer = bob_client.post(f"/import/runs/{run.pk}/reading/", {"sheet": "Notizen"}, **EN)
     page = bob_client.get(answer["Location"], **EN).content.decode()
     assert "The sheet “Notizen” is empty." in page
+    answer = bob_client.post(f"/import/runs/{run.pk}/reading/", {"sheet": "Kunden"}, **EN)
+    page = bob_client.get(answer["Location"], **EN).content.decode()
+    assert "The workbook has no sheet “Kunden”." in page
     run.refresh_from_db()
     assert run.sheet == "Kunden 2026"
 
