@@ -342,3 +342,42 @@ def test_bob_imports_an_excel_workbook_of_customers_without_assigning_anything(
     page.locator("#main-nav").get_by_role("link", name="Contacts", exact=True).click()
     expect(page.get_by_test_id("result-count")).to_have_text("3 contacts")
     expect(page.get_by_test_id("contact-results")).to_contain_text("Schäfer & Söhne KG")
+
+
+def test_the_sheet_of_a_workbook_is_chosen_on_the_columns_page_in_german(
+    live_server, page, screenshot, bob, acme
+):
+    from tests.importer.workbook_files import xlsx
+
+    data = xlsx(
+        {
+            "Kunden 2025": [["Firmenname", "Ort"], ["Altkunde GmbH", "Görlitz"]],
+            "Kunden 2026": [
+                ["Firmenname", "Ort"],
+                ["Bäckerei Müller GmbH", "Dresden"],
+                ["Schäfer & Söhne KG", "München"],
+            ],
+        }
+    )
+    run, _parsed = services.start_import(
+        organization=acme, target="customers", file_name="Kunden.xlsx", data=data, by=bob
+    )
+    log_in(page, live_server, bob)
+    page.context.add_cookies([{"name": "django_language", "value": "de", "url": live_server.url}])
+    page.goto(f"{live_server.url}/import/runs/{run.pk}/columns/")
+    expect(page.get_by_test_id("kind")).to_have_text(
+        "Excel-Arbeitsmappe, Tabellenblatt „Kunden 2025“"
+    )
+    expect(page.get_by_test_id("mapping")).to_contain_text("Altkunde GmbH")
+
+    page.get_by_label("Tabellenblatt").select_option("Kunden 2026")
+    page.get_by_role("button", name="Dieses Tabellenblatt lesen").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Das Tabellenblatt „Kunden 2026“ wurde gelesen."
+    )
+    expect(page.get_by_test_id("kind")).to_have_text(
+        "Excel-Arbeitsmappe, Tabellenblatt „Kunden 2026“"
+    )
+    expect(page.get_by_text("2 Datenzeilen")).to_be_visible()
+    expect(page.get_by_test_id("mapping")).to_contain_text("Bäckerei Müller GmbH")
+    screenshot(page, "import-10-workbook-sheet-de")
