@@ -51,8 +51,9 @@ MAX_SHEETS = 50
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 # A part may unpack to this many times its packed size; real sheets stay far below (10–30×).
 MAX_RATIO = 200
-# What calamine holds of a sheet is rows × columns cells, each some 32 bytes.
-MAX_CELLS = 2_000_000
+# What calamine holds of a sheet is rows × columns cells, each some 32 bytes, besides the cells
+# it read and their text in Python (a sheet of 1,000,000 numbers took about 115 MB in all).
+MAX_CELLS = 1_500_000
 # The header is looked for among the first rows: titles and notes may stand above it.
 HEADER_SEARCH_ROWS = 20
 
