@@ -418,3 +418,34 @@ def test_the_refusals_are_in_german(bob_client):
     )
     assert response.status_code == 400
     assert "Die Arbeitsmappe ist mit einem Kennwort geschützt" in response.content.decode()
+
+
+def test_products_from_a_workbook_keep_their_prices_and_numbers(acme):
+    from decimal import Decimal
+
+    from products.models import Product
+
+    rows = [
+        ["Artikelnummer", "Bezeichnung", "Steuerart", "Nettopreis", "GTIN/EAN"],
+        [1001, "Brötchen", 7, 0.35, 4006381333931],
+        ["A-1002", "Torte „Sachér“", 19, 1234.5, None],
+        [1003, "Kaffee", 19, 19.99, None],
+        # A cell formatted as "19 %" holds 0.19; the format is not read, and 0,19 is refused.
+        [1004, "Tee", 0.19, 4.5, None],
+    ]
+    with translation.override("en"):
+        run, _parsed = services.start_import(
+            organization=acme, target="products", file_name="artikel.xlsx",
+            data=xlsx({"Artikel": rows}), by=None,
+        )  # fmt: skip
+        result = services.check(run)
+        assert (result.counts["new"], result.counts["invalid"]) == (3, 1)
+        assert [(e.line, e.column, e.value) for e in result.errors] == [(5, "Tax rate", "0,19")]
+        services.commit(ImportRun.objects.get(pk=run.pk), by=None)
+    products = {p.number: p for p in Product.objects.filter(organization=acme)}
+    first = products["1001"]
+    assert (first.net_price, first.gtin) == (Decimal("0.35"), "4006381333931")
+    assert products["A-1002"].name == "Torte „Sachér“"
+    assert products["A-1002"].net_price == Decimal("1234.50")
+    assert products["1003"].net_price == Decimal("19.99")
+    assert "1004" not in products
