@@ -90,6 +90,16 @@ def test_empty_trailing_rows_and_columns_are_dropped():
     assert [row.cells for row in parsed.rows] == [["A GmbH", "Ulm"]]
 
 
+def test_lines_are_the_sheets_row_numbers_where_the_table_starts_further_down():
+    rows = [[], [], [], [None, "Firmenname", "Ort"], [None, "A GmbH", "Ulm"], [], [None, "B AG"]]
+    parsed = read_upload(xlsx({"Kunden": rows}))
+    assert (parsed.header_line, parsed.headers) == (4, ["Firmenname", "Ort"])
+    assert [(row.line, row.cells) for row in parsed.rows] == [
+        (5, ["A GmbH", "Ulm"]),
+        (7, ["B AG", ""]),
+    ]
+
+
 def test_an_excel_97_workbook_and_an_opendocument_spreadsheet_are_read_alike():
     xls = read_upload((FILES / "kunden-excel97.xls").read_bytes())
     spreadsheet = read_upload(
