@@ -17,6 +17,7 @@ BENCHMARKS = [
     "benchmarks.bulk",
     "benchmarks.imports",
     "benchmarks.exports",
+    "benchmarks.workbooks",
     "benchmarks.duplicates",
     "benchmarks.postgres",
     "benchmarks.api",

@@ -98,6 +98,8 @@ class RowOutcome:
     choice: str = ""
     reason: str = ""
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    # The column keys whose cells a workbook stored as numbers (`ParsedFile.numbers`).
+    numeric: frozenset[str] = frozenset()
 
     def fail(self, column: str, value: str, message: str) -> None:
         self.errors.append(CellError(self.line, column, value, message))
@@ -247,9 +249,13 @@ def parse_rows(parsed: ParsedFile, mapping: Sequence[str], columns: Sequence[Col
         "Starts like a spreadsheet formula: imported as the text it is, nothing is calculated."
     )
     outcomes: list[RowOutcome] = []
+    numbers = parsed.numbers
     for line, cells in parsed.rows:
         row = RowOutcome(line=line, cells=cells)
         outcomes.append(row)
+        if numbers and line in numbers:
+            numeric = numbers[line]
+            row.numeric = frozenset(key for index, _c, key, *_rest in targets if index in numeric)
         # Empty cells after the last column (a trailing delimiter) are harmless.
         if len(cells) < width or any(c.strip() for c in cells[width:]):
             row.fail(

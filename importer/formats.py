@@ -1,10 +1,18 @@
-"""An upload → a ParsedFile, whatever kind of file it is: recognised by its content, never by
-its name (a .vcf saved as .txt is still a vCard file)."""
+"""Which kind of file an upload is, told by its content, and the reader for it.
+
+The file's name never decides: a workbook saved as "kunden.csv" is read as a workbook, a .vcf
+saved as .txt is still a vCard file, a CSV file called "kunden.xlsx" is read as CSV. Each kind is
+recognised by how its bytes begin (and, for zip archives, by the parts inside, see `workbooks`);
+whatever no kind claims is read as CSV, which refuses what is not text with a message of its own.
+"""
 
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from . import workbooks
 from .reading import ParsedFile, check_size, read_csv
 from .vcards import read_vcards
 
@@ -38,6 +46,34 @@ def _starts(text: str) -> bool:
     return text.lstrip(" \t\r\n\ufeff")[: len(_MARKER)].upper() == _MARKER
 
 
+def _read_vcards(
+    data: bytes, *, encoding: str | None = None, delimiter: str | None = None, **_options
+) -> ParsedFile:
+    return read_vcards(data, encoding=encoding, delimiter=delimiter)
+
+
+def _read_workbook(reader: Callable[..., ParsedFile]) -> Callable[..., ParsedFile]:
+    def read(data: bytes, *, sheet: str | None = None, **_options) -> ParsedFile:
+        return reader(data, sheet=sheet)
+
+    return read
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    kind: str
+    recognises: Callable[[bytes], bool]
+    # Reads the bytes with the options chosen on the page (those that apply to this kind).
+    read: Callable[..., ParsedFile]
+
+
+FORMATS: tuple[FileFormat, ...] = (
+    FileFormat("zip-workbook", workbooks.is_zip, _read_workbook(workbooks.read_zip_workbook)),
+    FileFormat("ole2-workbook", workbooks.is_ole2, _read_workbook(workbooks.read_ole2_workbook)),
+    FileFormat("vcard", is_vcard, _read_vcards),
+)
+
+
 def read_upload(
     data: bytes,
     *,
@@ -45,12 +81,11 @@ def read_upload(
     delimiter: str | None = None,
     sheet: str | None = None,
 ) -> ParsedFile:
-    """The upload's rows: a vCard file's cards (`importer.vcards`), else the CSV file's rows.
-
-    `sheet` is the worksheet of a spreadsheet; no spreadsheet is read yet, so it is unused.
-    Raises ImportFileError for a file that cannot be imported.
-    """
+    """The uploaded bytes as a header and rows, whatever the kind of file: a workbook's sheet
+    (`importer.workbooks`), a vCard file's cards (`importer.vcards`), else a CSV file's rows.
+    Raises ImportFileError with a message for the user when they cannot be imported."""
     check_size(len(data))
-    if is_vcard(data):
-        return read_vcards(data, encoding=encoding, delimiter=delimiter)
+    for file_format in FORMATS:
+        if file_format.recognises(data):
+            return file_format.read(data, encoding=encoding, delimiter=delimiter, sheet=sheet)
     return read_csv(data, encoding=encoding, delimiter=delimiter)

@@ -11,14 +11,19 @@ from .checking import OnDuplicate, RowChoice
 from .columns import Column
 from .reading import DELIMITERS, MAX_BYTES, delimiter_label, encoding_choices
 
-ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv", ".vcf", ".vcard")
+# The endings the upload takes; what the file is, is read from its content (`formats`).
+ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv", ".vcf", ".vcard", ".xlsx", ".xlsm", ".xls", ".ods")
+UPLOAD_ACCEPT = ",".join(ALLOWED_SUFFIXES) + ",text/csv,text/plain,text/vcard"
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("A .csv or .txt file of at most 2 MB (2,097,152 bytes)."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,text/csv,text/plain"}),
+        label=_("CSV file or workbook"),
+        help_text=_(
+            "A .csv or .txt file, or an Excel workbook (.xlsx, .xls) or OpenDocument "
+            "spreadsheet (.ods), of at most 2 MB (2,097,152 bytes)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
     )
 
     def clean_file(self):
@@ -52,6 +57,17 @@ class ReadingForm(forms.Form):
     def __init__(self, *args, current_encoding: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["encoding"].choices = encoding_choices(current_encoding)
+
+
+class SheetForm(forms.Form):
+    """Read another sheet of the workbook. Whether the workbook has it, reading it tells (so
+    that checking the name costs no extra reading of the file)."""
+
+    sheet = forms.CharField(label=_("Sheet"), max_length=255, widget=forms.Select)
+
+    def __init__(self, *args, sheets: Sequence[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sheet"].widget.choices = [(name, name) for name in sheets]
 
 
 class MappingForm(forms.Form):

@@ -12,6 +12,7 @@ from accounts.models import Organization
 
 from .bulk import id_ranges, one_of
 from .checking import ImportChoices, OnDuplicate, RowChoice
+from .reading import READING_NOTES
 
 if TYPE_CHECKING:
     from .targets import ImportTarget
@@ -61,6 +62,10 @@ class ImportRun(models.Model):
     file_data = models.BinaryField(null=True, blank=True, editable=False)
     encoding = models.CharField(max_length=20, blank=True)
     delimiter = models.CharField(max_length=2, blank=True)
+    # The sheet read, for a workbook (empty for a CSV file).
+    sheet = models.CharField(max_length=255, blank=True)
+    # What the preview says about how the file was read (codes of `reading.READING_NOTES`).
+    reading_notes = models.JSONField(default=list, blank=True)
     mapping = models.JSONField(default=list, blank=True)
     on_duplicate = models.CharField(
         max_length=10, choices=OnDuplicate.choices, default=OnDuplicate.UPDATE
@@ -94,6 +99,9 @@ class ImportRun(models.Model):
     @property
     def import_target(self) -> ImportTarget:
         return _targets().get_target(self.target)
+
+    def reading_note_messages(self) -> list[str]:
+        return [str(READING_NOTES[code]) for code in self.reading_notes if code in READING_NOTES]
 
     def choices(self) -> ImportChoices:
         """The user's choices for the rows: stored values that are no choice (any more) are

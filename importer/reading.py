@@ -79,15 +79,36 @@ class ParsedFile:
     headers: list[str]
     rows: list[Row] = field(default_factory=list)
     header_line: int = 1
-    # "csv", or "vcard" for a .vcf file turned into rows (`importer.vcards`): then each row's
-    # line is its card's BEGIN line; the pictures and contact groups left out are counted.
+    # "csv", "vcard" for a .vcf file turned into rows (`importer.vcards`: each row's line is
+    # its card's BEGIN line; the pictures and contact groups left out are counted), or the kind
+    # of workbook ("xlsx", "xls", "ods": then encoding and delimiter are empty, and `sheet` is
+    # the sheet read, one of `sheets`).
     kind: str = "csv"
     skipped_photos: int = 0
     skipped_groups: int = 0
+    sheet: str = ""
+    sheets: list[str] = field(default_factory=list)
+    # Line → indexes of the cells a workbook stored as numbers (a postal code that lost its
+    # leading zero is one; see the contact target).
+    numbers: dict[int, frozenset[int]] = field(default_factory=dict)
+    # What the user should know about how the file was read (codes of READING_NOTES).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def is_vcard(self) -> bool:
         return self.kind == "vcard"
+
+    @property
+    def is_workbook(self) -> bool:
+        return self.kind not in ("csv", "vcard")
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def note_messages(self) -> list[str]:
+        return [str(READING_NOTES[code]) for code in self.notes]
 
     @property
     def encoding_label(self) -> str:
@@ -150,6 +171,13 @@ _SIGNATURES = (
     (b"\x1f\x8b", "binary"),
 )
 
+KIND_LABELS = {
+    "csv": _("CSV file"),
+    "xlsx": _("Excel workbook"),
+    "xls": _("Excel 97–2003 workbook"),
+    "ods": _("OpenDocument spreadsheet"),
+}
+
 EMPTY = _("The file is empty.")
 BLANK = _("The file contains only blank lines and no data.")
 BINARY = _(
@@ -160,6 +188,13 @@ SPREADSHEET = _(
     "This is a spreadsheet file (Excel or similar), not a CSV file. In your spreadsheet program "
     "choose “Save as” and the type “CSV”, then upload that file."
 )
+# What a reader may have to tell about a file it read (`ParsedFile.notes`), by code.
+READING_NOTES = {
+    "macros_ignored": _(
+        "The workbook contains macros. Kontor read only the values in its cells; no macro was run."
+    ),
+}
+NO_DATA = _("The file has a header line but no data rows.")
 TOO_LARGE = _("The file is larger than %(limit)s. Split it into smaller files and import each.")
 
 
@@ -464,13 +499,10 @@ def read_csv(
     records = _records(text, delimiter, offset)
     header_line, raw_headers = records[0] if records else (1 + offset, [])
     headers = [cell.strip().strip("\ufeff").strip() for cell in raw_headers]
-    _check_headers(headers)
+    check_headers(headers)
     rows = [Row(line, cells) for line, cells in records[1:]]
     if not rows:
-        raise ImportFileError(
-            _("The file has a header line but no data rows."),
-            code="no_data",
-        )
+        raise ImportFileError(NO_DATA, code="no_data")
     return ParsedFile(
         encoding=chosen, delimiter=delimiter, headers=headers, rows=rows, header_line=header_line
     )
@@ -492,12 +524,12 @@ def _records(text: str, delimiter: str, offset: int) -> list[tuple[int, list[str
             if len(joined) > MAX_CELL_CHARS:
                 for index, cell in enumerate(cells):
                     if len(cell) > MAX_CELL_CHARS:
-                        raise _cell_too_long(line, index, opened_quote="\n" in cell)
+                        raise cell_too_long(line, index, opened_quote="\n" in cell)
             records.append((line, cells))
     except csv.Error:
         # Only the csv module's own field limit (131,072) ends up here in practice.
         column = _long_cell_column(text, delimiter, start)
-        raise _cell_too_long(start + offset, column) from None
+        raise cell_too_long(start + offset, column) from None
     if records:
         line, cells = records[-1]
         if _ends_inside_quotes(text, delimiter, line - offset, cells):
@@ -513,7 +545,7 @@ def _records(text: str, delimiter: str, offset: int) -> list[tuple[int, list[str
     return records
 
 
-def _cell_too_long(line: int, column: int, *, opened_quote: bool = False) -> ImportFileError:
+def cell_too_long(line: int, column: int, *, opened_quote: bool = False) -> ImportFileError:
     params = {"line": line, "column": column + 1, "limit": f"{MAX_CELL_CHARS:,}"}
     if opened_quote:
         message = _(
@@ -598,7 +630,7 @@ def _looks_like_data(header: str) -> bool:
     return bool(_EMAIL_OR_WEB.match(header))
 
 
-def _check_headers(headers: list[str]) -> None:
+def check_headers(headers: list[str]) -> None:
     named = [header for header in headers if header]
     if not named:
         raise ImportFileError(

@@ -59,11 +59,12 @@ def start_import(
     by: User | None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    sheet: str | None = None,
 ) -> tuple[ImportRun, ParsedFile]:
     """Read the upload (or raise ImportFileError) and keep it as a draft import."""
     check_size(len(data))
     with bulk.collector_paused():
-        parsed = read_upload(data, encoding=encoding, delimiter=delimiter)
+        parsed = read_upload(data, encoding=encoding, delimiter=delimiter, sheet=sheet)
     if parsed.is_vcard and not get_target(target).reads_vcards:
         raise ImportFileError(
             _("This is a vCard file: it holds contacts. Import it as customers or suppliers."),
@@ -79,6 +80,8 @@ def start_import(
         file_data=data,
         encoding=parsed.encoding,
         delimiter=parsed.delimiter,
+        sheet=parsed.sheet,
+        reading_notes=parsed.notes,
         mapping=auto_mapping(
             parsed.headers,
             get_target(target).columns_for(parsed.headers),
@@ -93,7 +96,12 @@ def parse(run: ImportRun) -> ParsedFile:
         raise ImportFileError(
             _("The uploaded file is no longer there. Please upload it again."), code="gone"
         )
-    return read_upload(bytes(run.file_data), encoding=run.encoding, delimiter=run.delimiter)
+    return read_upload(
+        bytes(run.file_data),
+        encoding=run.encoding or None,
+        delimiter=run.delimiter or None,
+        sheet=run.sheet or None,
+    )
 
 
 def vcard_file(run: ImportRun) -> ParsedFile | None:
@@ -104,20 +112,29 @@ def vcard_file(run: ImportRun) -> ParsedFile | None:
     return parse(run)
 
 
-def change_reading(run: ImportRun, *, encoding: str, delimiter: str) -> ParsedFile:
-    """Read the file again with another encoding or delimiter (ImportFileError if it fails)."""
+def change_reading(
+    run: ImportRun, *, encoding: str = "", delimiter: str = "", sheet: str = ""
+) -> ParsedFile:
+    """Read the file again with another encoding or delimiter, or another sheet of a workbook
+    (ImportFileError if it fails)."""
     if parse(run).is_vcard:
         delimiter = run.delimiter  # a vCard file has none; it keeps its headers' language
-    parsed = read_upload(bytes(run.file_data), encoding=encoding, delimiter=delimiter)
+    parsed = read_upload(
+        bytes(run.file_data),
+        encoding=encoding or None,
+        delimiter=delimiter or None,
+        sheet=sheet or None,
+    )
     headers_changed = parsed.headers != parse(run).headers if run.mapping else True
-    run.encoding, run.delimiter = parsed.encoding, parsed.delimiter
+    run.encoding, run.delimiter, run.sheet = parsed.encoding, parsed.delimiter, parsed.sheet
+    run.reading_notes = parsed.notes
     if headers_changed or len(run.mapping) != len(parsed.headers):
         run.mapping = auto_mapping(
             parsed.headers,
             run.import_target.columns_for(parsed.headers),
             saved_assignments(run.organization, run.target),
         )
-    run.save(update_fields=["encoding", "delimiter", "mapping"])
+    run.save(update_fields=["encoding", "delimiter", "sheet", "reading_notes", "mapping"])
     return parsed
 
 
@@ -166,6 +183,8 @@ def checked_for(run: ImportRun) -> str:
     """What the file's part of a check depends on: the reading, the columns, the language
     of its messages and the checking rules' version."""
     basis = [KEPT_FORMAT, run.target, run.encoding, run.delimiter, run.mapping, get_language()]
+    if run.sheet:
+        basis.append(run.sheet)
     return hashlib.sha256(json.dumps(basis).encode()).hexdigest()
 
 
@@ -301,7 +320,8 @@ def failed_rows_csv(headers: Sequence[str], delimiter: str, result: CheckResult)
         # Exactly one cell per header, so that the reason stands in the error column.
         cells = (row.cells + [""] * width)[:width]
         rows.append([*(shield_cell(c) for c in cells), problems])
-    return write_csv([*headers, _("Error")], rows, delimiter=delimiter)
+    # A workbook's rows come back as a CSV file with Excel's German delimiter.
+    return write_csv([*headers, _("Error")], rows, delimiter=delimiter or ";")
 
 
 def draft_failed_rows(run: ImportRun) -> bytes | None:

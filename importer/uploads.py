@@ -131,6 +131,12 @@ def _upload(request: HttpRequest, target: str, handler: LimitedUploadHandler) ->
         return ImportStart.refused(request, status=400, target=key, form=form)
     if not has_allowed_suffix(upload.name):
         services.discard(run)
-        form.add_error("file", _("Please upload a file ending in .csv, .txt or .vcf."))
+        form.add_error(
+            "file",
+            _(
+                "Please upload a file ending in .csv, .txt or .vcf, or a workbook ending in "
+                ".xlsx, .xls or .ods."
+            ),
+        )
         return ImportStart.refused(request, status=400, target=key, form=form)
     return redirect("importer:mapping", pk=run.pk)

@@ -23,7 +23,7 @@ from accounts.tenancy import EditorMixin, OrganizationMixin
 from core.views import DownloadView, ObjectActionView
 
 from . import services
-from .forms import MappingForm, ReadingForm, RowChoicesForm, UploadForm
+from .forms import UPLOAD_ACCEPT, MappingForm, ReadingForm, RowChoicesForm, SheetForm, UploadForm
 from .models import ImportRun
 from .preview import (
     SHOWN_NOTICES,
@@ -62,7 +62,11 @@ class ImportStart(OrganizationMixin, ListView):
     ) -> dict[str, Any]:
         upload_forms = {target.key: UploadForm() for target in TARGETS} | (forms or {})
         return super().get_context_data(
-            targets=TARGETS, forms=upload_forms, selected=selected, **kwargs
+            targets=TARGETS,
+            forms=upload_forms,
+            selected=selected,
+            upload_accept=UPLOAD_ACCEPT,
+            **kwargs,
         )
 
     @classmethod
@@ -163,17 +167,23 @@ class ColumnAssignment(EditorMixin, RunMixin, FormView):
                 initial={"encoding": run.encoding, "delimiter": run.delimiter},
                 current_encoding=run.encoding,
             ),
+            "sheet_form": SheetForm(initial={"sheet": run.sheet}, sheets=self.parsed.sheets),
             "row_count": len(self.parsed.rows),
         }
 
 
 class ReadAgain(OrganizationMixin, RunMixin, ObjectActionView):
-    """Read the file again with another encoding or delimiter."""
+    """Read the file again with another encoding or delimiter, or another sheet of a
+    workbook."""
 
     drafts_only = True
 
     def act(self, obj: ImportRun) -> str:
-        form = ReadingForm(self.request.POST, current_encoding=obj.encoding)
+        form: ReadingForm | SheetForm
+        if obj.sheet:
+            form = SheetForm(self.request.POST)
+        else:
+            form = ReadingForm(self.request.POST, current_encoding=obj.encoding)
         if not form.is_valid():
             return ""
         try:
@@ -181,6 +191,8 @@ class ReadAgain(OrganizationMixin, RunMixin, ObjectActionView):
         except ImportFileError as error:
             messages.error(self.request, error.message)
             return ""
+        if obj.sheet:
+            return _("The sheet “%(sheet)s” was read.") % {"sheet": obj.sheet}
         return _("The file was read again.")
 
     def get_success_url(self) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from contacts_app import validators
+from contacts_app import postal_codes, validators
 from contacts_app.history import plain
 from contacts_app.models import Contact, ContactPerson, Note, WebProfile
 from core.folding import fold
@@ -132,6 +132,8 @@ def _normalize_by_country(row: RowOutcome, columns: dict[str, Column]) -> None:
         code = values.get(key)
         if code:
             country = values.get(f"{prefix}_country") or "DE"
+            if key in row.numeric:
+                code = restored_zeros(code, country)
             try:
                 values[key] = validators.validate_postal_code(code, country)
             except ValidationError as error:
@@ -144,6 +146,16 @@ def _normalize_by_country(row: RowOutcome, columns: dict[str, Column]) -> None:
             )
         except ValidationError as error:
             row.fail(columns["tax_number"].label, tax_number, " ".join(error.messages))
+
+
+def restored_zeros(code: str, country: str) -> str:
+    """A postal code that a spreadsheet stored as a number, with the leading zeros the number
+    lost (01067 → 1067 → "01067"), where the country's codes are digits of one length."""
+    rule = postal_codes.postal_code_rule(country)
+    if rule is None or not code.isdigit() or not rule.example.isdigit():
+        return code
+    padded = code.zfill(len(rule.example))
+    return padded if rule.pattern.fullmatch(padded) else code
 
 
 def children_of(contacts: Iterable[Contact]) -> dict[int, dict[str, Any]]:

@@ -294,3 +294,90 @@ def test_bob_decides_row_by_row_for_numbers_of_other_contacts_and_undoes_the_imp
     )
     assert contacts == {10001: "Ulm", 10002: "Ulm", 10003: "Ulm", 10004: "Jena"}
     assert Contact.objects.get(customer_number=10003).company_name == "Alt Drei GmbH"
+
+
+def test_bob_imports_an_excel_workbook_of_customers_without_assigning_anything(
+    live_server, page, screenshot, bob, acme, tmp_path
+):
+    from tests.importer.workbook_files import xlsx
+
+    rows = [
+        ["Kundennummer", "Firmenname", "Straße", "PLZ", "Ort", "E-Mail"],
+        [20001, "Bäckerei Müller GmbH", "Königsbrücker Straße 5", 1067, "Dresden",
+         "info@baeckerei-mueller.example"],
+        [20002, "Schäfer & Söhne KG", "Maximilianstraße 1", 80331, "München",
+         "post@schaefer.example"],
+        [20003, "Gärtnerei Weiß", "Am Markt 2", 4109, "Leipzig", None],
+    ]  # fmt: skip
+    path = tmp_path / "Kundenliste.xlsx"
+    path.write_bytes(xlsx({"Kunden": rows}, title={"Kunden": "Kundenliste 2026"}))
+
+    log_in(page, live_server, bob)
+    page.locator("#main-nav").get_by_role("link", name="Import", exact=True).click()
+    upload_customers(page, path)
+    expect(page).to_have_url(re.compile(r"/import/runs/\d+/columns/$"))
+    expect(page.get_by_test_id("kind")).to_have_text("Excel workbook, sheet “Kunden”")
+    expect(page.get_by_text("3 data rows")).to_be_visible()
+    expect(page.get_by_label("Encoding")).to_have_count(0)
+    expect(page.get_by_test_id("not-imported")).to_have_count(0)
+    expect(page.get_by_test_id("mapping")).to_contain_text("Königsbrücker Straße 5")
+    screenshot(page, "import-08-workbook-columns")
+
+    page.get_by_role("button", name="Check the data").click()
+    expect(page).to_have_url(re.compile(r"/import/runs/\d+/preview/$"))
+    expect(page.get_by_test_id("counts").locator("[data-count=new]")).to_have_text("3")
+    expect(page.get_by_test_id("preview-rows")).to_contain_text("01067")
+    screenshot(page, "import-09-workbook-preview")
+
+    page.get_by_role("button", name="Import now (3 new, 0 updated)").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Import finished: 3 new, 0 updated, 0 rows not imported."
+    )
+    imported = {c.customer_number: c for c in Contact.objects.filter(organization=acme)}
+    assert sorted(imported) == [20001, 20002, 20003]
+    assert imported[20001].company_name == "Bäckerei Müller GmbH"
+    assert imported[20001].billing_postal_code == "01067"
+    assert imported[20003].billing_postal_code == "04109"
+
+    page.locator("#main-nav").get_by_role("link", name="Contacts", exact=True).click()
+    expect(page.get_by_test_id("result-count")).to_have_text("3 contacts")
+    expect(page.get_by_test_id("contact-results")).to_contain_text("Schäfer & Söhne KG")
+
+
+def test_the_sheet_of_a_workbook_is_chosen_on_the_columns_page_in_german(
+    live_server, page, screenshot, bob, acme
+):
+    from tests.importer.workbook_files import xlsx
+
+    data = xlsx(
+        {
+            "Kunden 2025": [["Firmenname", "Ort"], ["Altkunde GmbH", "Görlitz"]],
+            "Kunden 2026": [
+                ["Firmenname", "Ort"],
+                ["Bäckerei Müller GmbH", "Dresden"],
+                ["Schäfer & Söhne KG", "München"],
+            ],
+        }
+    )
+    run, _parsed = services.start_import(
+        organization=acme, target="customers", file_name="Kunden.xlsx", data=data, by=bob
+    )
+    log_in(page, live_server, bob)
+    page.context.add_cookies([{"name": "django_language", "value": "de", "url": live_server.url}])
+    page.goto(f"{live_server.url}/import/runs/{run.pk}/columns/")
+    expect(page.get_by_test_id("kind")).to_have_text(
+        "Excel-Arbeitsmappe, Tabellenblatt „Kunden 2025“"
+    )
+    expect(page.get_by_test_id("mapping")).to_contain_text("Altkunde GmbH")
+
+    page.get_by_label("Tabellenblatt").select_option("Kunden 2026")
+    page.get_by_role("button", name="Dieses Tabellenblatt lesen").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Das Tabellenblatt „Kunden 2026“ wurde gelesen."
+    )
+    expect(page.get_by_test_id("kind")).to_have_text(
+        "Excel-Arbeitsmappe, Tabellenblatt „Kunden 2026“"
+    )
+    expect(page.get_by_text("2 Datenzeilen")).to_be_visible()
+    expect(page.get_by_test_id("mapping")).to_contain_text("Bäckerei Müller GmbH")
+    screenshot(page, "import-10-workbook-sheet-de")

@@ -24,7 +24,7 @@ def test_bob_imports_an_iphone_vcard_file_and_finds_the_contact_person(
     log_in(page, live_server, bob)
     page.locator("#main-nav").get_by_role("link", name="Import", exact=True).click()
     customers = page.locator("#import-customers")
-    customers.get_by_label("CSV file or vCard file (.vcf)").set_input_files(
+    customers.get_by_label("CSV file, workbook or vCard file (.vcf)").set_input_files(
         str(FIXTURES / "iphone-3.0.vcf")
     )
     customers.get_by_role("button", name="Upload and check").click()

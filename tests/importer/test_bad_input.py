@@ -33,9 +33,10 @@ BINARY = (
     "This is not a CSV file: it contains binary data (an image, a PDF or similar). "
     "Please upload a CSV file."
 )
-SPREADSHEET = (
-    "This is a spreadsheet file (Excel or similar), not a CSV file. In your spreadsheet program "
-    "choose “Save as” and the type “CSV”, then upload that file."
+# A file that begins like a workbook but is none (a renamed or cut-off file).
+DAMAGED_WORKBOOK = (
+    "The file is a damaged workbook: it cannot be opened. Open it in your spreadsheet program, "
+    "save it again and upload it once more."
 )
 BLANK = "The file contains only blank lines and no data."
 FORMULA = "Starts like a spreadsheet formula: imported as the text it is, nothing is calculated."
@@ -190,8 +191,8 @@ REFUSED = {
         "(“info@meyer.example”). Add a line with the column names at the top; the template "
         "shows them.",
     ),
-    "xlsx-renamed": (xlsx_bytes(), SPREADSHEET),
-    "xls-renamed": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500, SPREADSHEET),
+    "xlsx-without-sheets-parts": (xlsx_bytes(), DAMAGED_WORKBOOK),
+    "xls-signature-only": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500, DAMAGED_WORKBOOK),
     "pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", BINARY),
     "png-sample": ((FIXTURES / "bad-binary.csv").read_bytes(), BINARY),
     "empty": (b"", "The submitted file is empty."),

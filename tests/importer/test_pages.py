@@ -84,16 +84,17 @@ def test_bad_files_are_refused_with_a_clear_message(bob_client, name, message):
     assert ImportRun.objects.filter(status="draft").count() == 0
 
 
-def test_a_spreadsheet_file_gets_advice_to_save_as_csv(bob_client):
+def test_a_damaged_workbook_gets_advice_to_save_it_again(bob_client):
     response = upload(bob_client, "kunden.xlsx", b"PK\x03\x04" + b"\0" * 100)
     assert response.status_code == 400
-    assert "Save as" in response.content.decode()
+    assert "damaged workbook" in response.content.decode()
+    assert not ImportRun.objects.exists()
 
 
 def test_a_file_with_another_ending_is_refused(bob_client):
     response = upload(bob_client, "kunden.doc", b"Firmenname\nA GmbH\n")
     assert response.status_code == 400
-    assert ".csv, .txt or .vcf" in response.content.decode()
+    assert ".csv, .txt or .vcf, or a workbook ending in .xlsx" in response.content.decode()
 
 
 def test_a_file_one_byte_over_the_limit_is_refused_and_not_kept(bob_client):

@@ -1,4 +1,5 @@
-"""Import a CSV or vCard file from the command line, with the same checks as the import pages.
+"""Import a CSV file, a workbook or a vCard file from the command line, with the same checks as
+the import pages (the kind of file is told by its content, as on the pages).
 
 Exit status: 0 when the file was processed (even if some rows were invalid), 1 when it was
 refused, 2 for wrong arguments.
@@ -20,17 +21,18 @@ from importer.targets import target_keys
 
 class Command(BaseCommand):
     help = (
-        "Imports customers, suppliers or products from a CSV file (customers and suppliers "
-        "also from a vCard file) into an organization."
+        "Imports customers, suppliers or products from a CSV file or a workbook (.xlsx, .xls, "
+        ".ods) into an organization (customers and suppliers also from a vCard file)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the CSV or vCard (.vcf) file")
+        parser.add_argument("file", help="the CSV file, workbook or vCard (.vcf) file")
         parser.add_argument("--organization", required=True, help="the organization's slug")
         parser.add_argument("--target", required=True, choices=target_keys())
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
         parser.add_argument("--encoding", help="e.g. utf-8, cp1252 (default: detected)")
         parser.add_argument("--delimiter", help="; , tab or | (default: detected)")
+        parser.add_argument("--sheet", help="the sheet of a workbook (default: the first one)")
         parser.add_argument(
             "--on-duplicate",
             choices=OnDuplicate.values,
@@ -78,6 +80,7 @@ class Command(BaseCommand):
                 by=None,
                 encoding=options["encoding"],
                 delimiter=delimiter,
+                sheet=options["sheet"],
             )
         except (ImportFileError, LookupError) as error:
             self.stderr.write(f"Refused: {error}")
