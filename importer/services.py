@@ -24,10 +24,10 @@ from .bulk import id_ranges
 from .checking import (
     KEPT_FORMAT,
     CheckResult,
+    MixedRows,
     OnDuplicate,
     RowChoice,
     RowOutcome,
-    auto_mapping,
     keep_rows,
     kept_rows,
     missing_required,
@@ -35,6 +35,7 @@ from .checking import (
 from .columns import Column, normalize_header
 from .csv_writing import write_csv
 from .formulas import shield_cell
+from .known_exports import initial_mapping
 from .models import ImportRun, SavedMapping
 from .reading import ImportFileError, ParsedFile, check_size, read_csv
 from .targets import get_target
@@ -73,9 +74,9 @@ def start_import(
         file_data=data,
         encoding=parsed.encoding,
         delimiter=parsed.delimiter,
-        mapping=auto_mapping(
-            parsed.headers, get_target(target).columns, saved_assignments(organization, target)
-        ),
+        mapping=initial_mapping(
+            parsed.headers, get_target(target), saved_assignments(organization, target)
+        )[0],
     )
     return run, parsed
 
@@ -94,11 +95,9 @@ def change_reading(run: ImportRun, *, encoding: str, delimiter: str) -> ParsedFi
     headers_changed = parsed.headers != parse(run).headers if run.mapping else True
     run.encoding, run.delimiter = parsed.encoding, parsed.delimiter
     if headers_changed or len(run.mapping) != len(parsed.headers):
-        run.mapping = auto_mapping(
-            parsed.headers,
-            run.import_target.columns,
-            saved_assignments(run.organization, run.target),
-        )
+        run.mapping = initial_mapping(
+            parsed.headers, run.import_target, saved_assignments(run.organization, run.target)
+        )[0]
     run.save(update_fields=["encoding", "delimiter", "mapping"])
     return parsed
 
@@ -108,7 +107,16 @@ def set_mapping(run: ImportRun, *, mapping: Sequence[str], on_duplicate: str) ->
     run.mapping = list(mapping)
     run.on_duplicate = on_duplicate
     run.save(update_fields=["mapping", "on_duplicate"])
-    return missing_required(run.mapping, run.import_target.columns)
+    return missing_required(run.mapping, run.import_target.import_columns)
+
+
+def set_mixed_rows(run: ImportRun, choice: str) -> None:
+    """What a row with a company and a person's name becomes (`MixedRows`); ValueError for
+    anything else."""
+    if choice not in MixedRows.values:
+        raise ValueError(f"Not a choice: {choice!r}")
+    run.mixed_rows = choice
+    run.save(update_fields=["mixed_rows"])
 
 
 MAX_ROW_CHOICES = 5000
@@ -147,7 +155,15 @@ def set_choices(
 def checked_for(run: ImportRun) -> str:
     """What the file's part of a check depends on: the reading, the columns, the language
     of its messages and the checking rules' version."""
-    basis = [KEPT_FORMAT, run.target, run.encoding, run.delimiter, run.mapping, get_language()]
+    basis = [
+        KEPT_FORMAT,
+        run.target,
+        run.encoding,
+        run.delimiter,
+        run.mapping,
+        run.mixed_rows,
+        get_language(),
+    ]
     return hashlib.sha256(json.dumps(basis).encode()).hexdigest()
 
 
@@ -161,7 +177,7 @@ def _file_rows(
     if kept is not None:
         return kept
     parsed = parsed or parse(run)
-    rows = run.import_target.check_file(parsed, run.mapping)
+    rows = run.import_target.check_file(parsed, run.mapping, mixed_rows=run.mixed_rows)
     if keep:
         run.checked_rows, run.checked_for = keep_rows(parsed.headers, rows), key
         ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.DRAFT).update(
@@ -359,6 +375,7 @@ __all__ = [
     "parse",
     "set_choices",
     "set_mapping",
+    "set_mixed_rows",
     "start_import",
     "undo",
 ]

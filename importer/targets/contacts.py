@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cached_property, partial
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
@@ -24,6 +25,7 @@ from ..checking import (
     CheckResult,
     Group,
     ImportChoices,
+    MixedRows,
     OnDuplicate,
     RowChoice,
     RowOutcome,
@@ -35,6 +37,7 @@ from ..reading import ParsedFile
 from ..resources import contact_resource
 from ..undoing import UndoOutcome
 from .base import FinishedImport, ImportTarget
+from .contact_extras import RowPlan, import_columns
 from .contact_matching import probable_matches, same_contact
 from .contact_rows import PERSON_FIELDS, PROFILE_KINDS, check_row, children_of, field_changes
 from .contact_undo import undo_contacts
@@ -46,6 +49,7 @@ class ContactTarget(ImportTarget):
     with the role's number (and the key of its column)."""
 
     model = Contact
+    recognises_exports = True
     records_label = gettext_lazy("Show contacts")
 
     def __init__(
@@ -66,9 +70,25 @@ class ContactTarget(ImportTarget):
     def records_url(self) -> str:
         return f"{reverse('contacts:list')}?role={self.role}"
 
-    def check_file(self, parsed: ParsedFile, mapping: Sequence[str]) -> list[RowOutcome]:
+    @cached_property
+    def import_columns(self) -> Sequence[Column]:
+        return [*self.columns, *import_columns()]
+
+    def check_file(
+        self, parsed: ParsedFile, mapping: Sequence[str], *, mixed_rows: str = ""
+    ) -> list[RowOutcome]:
+        plan = RowPlan(
+            headers={
+                key: header for header, key in zip(parsed.headers, mapping, strict=False) if key
+            },
+            mixed_rows=mixed_rows or MixedRows.COMPANY,
+        )
         return check_file_rows(
-            parsed, mapping, self.columns, check_row=check_row, number_key=self.number_key
+            parsed,
+            mapping,
+            self.import_columns,
+            check_row=partial(check_row, plan=plan),
+            number_key=self.number_key,
         )
 
     def check_database(
