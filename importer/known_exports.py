@@ -22,14 +22,16 @@ from rapidfuzz import fuzz, process
 from core.folding import fold
 
 from .checking import auto_mapping
-from .columns import Column, normalize_header
+from .columns import Column, column_index, normalize_header
 from .targets import ImportTarget
 from .targets.contact_extras import EMAIL_SLOTS, PHONE_SLOTS
 
 NUMBER = "number"
 SHARE = 0.9
 MIN_HEADERS = 5
-SUGGESTION_SCORE = 86
+SUGGESTION_SCORE = 88
+# Shorter names (Ort, PLZ, Fax) are found inside too many headers (Geburtsort) to suggest.
+SUGGESTION_MIN_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -94,26 +96,28 @@ OUTLOOK_DE = KnownExport(
                 "Weitere Postleitzahl",
                 "Weiteres/e Land/Region",
             ),
-            "Telefon Assistent": "phone_1_value",
+            # Numbers without a field of their own fill the free ones in the order of their
+            # slots (privat first, Telex last); what is left goes into the note.
+            "Telefon Assistent": "phone_9_value",
             "Fax geschäftlich": "phone_fax",
             "Telefon geschäftlich": "phone_business",
-            "Telefon geschäftlich 2": "phone_2_value",
-            "Rückmeldung": "phone_3_value",
-            "Autotelefon": "phone_4_value",
-            "Telefon Firma": "phone_5_value",
-            "Fax privat": "phone_6_value",
-            "Telefon privat": "phone_7_value",
-            "Telefon (privat)": "phone_7_value",
-            "Telefon privat 2": "phone_8_value",
-            "Telefon (privat 2)": "phone_8_value",
-            "ISDN": "phone_9_value",
+            "Telefon geschäftlich 2": "phone_3_value",
+            "Rückmeldung": "phone_12_value",
+            "Autotelefon": "phone_7_value",
+            "Telefon Firma": "phone_6_value",
+            "Fax privat": "phone_10_value",
+            "Telefon privat": "phone_1_value",
+            "Telefon (privat)": "phone_1_value",
+            "Telefon privat 2": "phone_2_value",
+            "Telefon (privat 2)": "phone_2_value",
+            "ISDN": "phone_13_value",
             "Mobiltelefon": "phone_mobile",
-            "Weiteres Fax": "phone_10_value",
-            "Weiteres Telefon": "phone_11_value",
-            "Pager": "phone_12_value",
-            "Haupttelefon": "phone_13_value",
-            "Mobiltelefon 2": "phone_14_value",
-            "Funkruf": "phone_14_value",
+            "Weiteres Fax": "phone_11_value",
+            "Weiteres Telefon": "phone_4_value",
+            "Pager": "phone_14_value",
+            "Haupttelefon": "phone_5_value",
+            "Mobiltelefon 2": "phone_8_value",
+            "Funkruf": "phone_8_value",
             "Telefon für Hörbehinderte": "phone_15_value",
             "Telex": "phone_16_value",
             "E-Mail-Adresse": "email_business",
@@ -210,23 +214,23 @@ OUTLOOK_EN = KnownExport(
                 "Other Country/Region",
                 "Other Country",
             ),
-            "Assistant's Phone": "phone_1_value",
+            "Assistant's Phone": "phone_9_value",
             "Business Fax": "phone_fax",
             "Business Phone": "phone_business",
-            "Business Phone 2": "phone_2_value",
-            "Callback": "phone_3_value",
-            "Car Phone": "phone_4_value",
-            "Company Main Phone": "phone_5_value",
-            "Home Fax": "phone_6_value",
-            "Home Phone": "phone_7_value",
-            "Home Phone 2": "phone_8_value",
-            "ISDN": "phone_9_value",
+            "Business Phone 2": "phone_3_value",
+            "Callback": "phone_12_value",
+            "Car Phone": "phone_7_value",
+            "Company Main Phone": "phone_6_value",
+            "Home Fax": "phone_10_value",
+            "Home Phone": "phone_1_value",
+            "Home Phone 2": "phone_2_value",
+            "ISDN": "phone_13_value",
             "Mobile Phone": "phone_mobile",
-            "Other Fax": "phone_10_value",
-            "Other Phone": "phone_11_value",
-            "Pager": "phone_12_value",
-            "Primary Phone": "phone_13_value",
-            "Radio Phone": "phone_14_value",
+            "Other Fax": "phone_11_value",
+            "Other Phone": "phone_4_value",
+            "Pager": "phone_14_value",
+            "Primary Phone": "phone_5_value",
+            "Radio Phone": "phone_8_value",
             "TTY/TDD Phone": "phone_15_value",
             "Telex": "phone_16_value",
             "E-mail Address": "email_business",
@@ -513,28 +517,34 @@ def initial_mapping(
 ) -> tuple[list[str], KnownExport | None]:
     """The column assignment an upload starts with, and the export it was recognised as.
 
-    The organization's saved assignment wins, then the recognised export's table, then
-    Kontor's own names (`checking.auto_mapping`). No column is assigned twice.
+    The organization's saved assignment wins, then the recognised export's table (which
+    also keeps out what it leaves out on purpose, whatever its name resembles), then Kontor's
+    own names (`checking.auto_mapping`). No column is assigned twice.
     """
     export = recognise(headers, target)
     columns = target.import_columns
     if export is None:
         return auto_mapping(headers, columns, saved), None
     valid = {column.key for column in columns}
-    by_table: dict[str, str] = {}
+    index = column_index(list(columns))
+    used: set[str] = set()
+    mapping: list[str] = []
     for header in headers:
-        key = export.key_for(header, target)
-        if key is not None and (key == "" or key in valid):
-            by_table.setdefault(normalize_header(header), key)
-    # The table as if it were a saved assignment, under the organization's own.
-    mapping = auto_mapping(headers, columns, {**by_table, **(saved or {})})
-    # A header the table leaves out on purpose stays out, whatever its name resembles.
-    return [
-        ""
-        if by_table.get(normalize_header(h)) == "" and normalize_header(h) not in (saved or {})
-        else key
-        for h, key in zip(headers, mapping, strict=True)
-    ], export
+        name = normalize_header(header)
+        remembered = (saved or {}).get(name)
+        from_table = export.key_for(header, target)
+        if remembered in valid and remembered not in used:
+            key = remembered
+        elif from_table is not None:
+            key = from_table if from_table in valid and from_table not in used else ""
+        elif name in index and index[name].key not in used:
+            key = index[name].key
+        else:
+            key = ""
+        if key:
+            used.add(key)
+        mapping.append(key)
+    return mapping, export
 
 
 def suggestions(
@@ -553,7 +563,9 @@ def suggestions(
         if column.key in used:
             continue
         for name in column.names():
-            names.setdefault(fold(normalize_header(name)), column)
+            folded = fold(normalize_header(name))
+            if len(folded) >= SUGGESTION_MIN_LENGTH:
+                names.setdefault(folded, column)
     found: dict[int, Column] = {}
     for index, header in enumerate(headers):
         if (index < len(mapping) and mapping[index]) or not header.strip():

@@ -147,8 +147,9 @@ def kind_of(label: str, kinds: Iterable[tuple[str, str]], default: str) -> str:
 
 
 def shown_label(label: str) -> str:
-    """A label as Google writes it ("* Work": the starred one is the primary) without marks."""
-    return label.strip().lstrip("*").strip()
+    """A label without Google's mark of the primary value ("* Work") and without what a
+    header adds after a colon ("E-Mail 3: Adresse")."""
+    return label.split(":", 1)[0].strip().lstrip("*").strip()
 
 
 @dataclass(frozen=True)

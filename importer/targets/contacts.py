@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization, User
 from contacts_app.models import Contact, ContactPerson, Note, WebProfile
+from contacts_app.tag_names import sorted_names
 from history.models import ChangeSet
 
 from .. import bulk
@@ -226,14 +227,15 @@ class ContactTarget(ImportTarget):
             Prefetch("persons", queryset=ContactPerson.objects.order_by("-is_primary", "id")),
             Prefetch("web_profiles", queryset=WebProfile.objects.order_by("id")),
             Prefetch("notes", queryset=Note.objects.order_by("-created_at", "-id")),
+            "tags",
         )
         rows = [contact_row(c, self.columns) for c in contacts.iterator(chunk_size=2000)]
         return write_csv([c.label for c in self.columns], rows)
 
 
 def contact_row(contact: Contact, columns: Iterable[Column]) -> list[str]:
-    """A contact's cells: its first two contact persons, a web profile of each kind, and its
-    notes (the oldest first) in one cell."""
+    """A contact's cells: its first two contact persons, a web profile of each kind, its
+    notes (the oldest first) in one cell and its tags in another."""
     persons = list(contact.persons.all())[:2]
     profiles: dict[str, str] = {}
     for profile in contact.web_profiles.all():
@@ -247,6 +249,7 @@ def contact_row(contact: Contact, columns: Iterable[Column]) -> list[str]:
     for kind in PROFILE_KINDS:
         values[f"profile_{kind}"] = profiles.get(kind, "")
     values["note"] = "\n\n".join(reversed(notes))
+    values["tags"] = ", ".join(sorted_names(tag.name for tag in contact.tags.all()))
     row = []
     for column in columns:
         if column.key in values:
