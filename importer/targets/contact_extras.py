@@ -275,3 +275,6 @@ def _make_contact_person(
     for own, theirs in (("email_business", "email"), ("phone_mobile", "mobile")):
         if own in values and f"person{n}_{theirs}" not in values:
             values[f"person{n}_{theirs}"] = values.pop(own)
+    if "email_business" not in values and "email_other" in values:
+        # The person's address went with the person: the company's other one is its own.
+        values["email_business"] = values.pop("email_other")
