@@ -16,7 +16,7 @@ from django.db.models import Model
 from django.urls import reverse
 
 from accounts.models import User
-from contacts_app.history import KIND, NOTE_KIND
+from contacts_app.history import KIND, NOTE_KIND, TAG_KIND
 from contacts_app.models import Contact, ContactPerson, ContactTag, Note, Tag, WebProfile
 from contacts_app.services import former_numbers_of, refresh_derived_fields
 from contacts_app.tag_names import name_keys
@@ -86,6 +86,7 @@ def undo_contacts(
     bulk.delete_rows(Contact, doomed)
     record_changes(changeset, _revert(reverted, by=by, now=now))
     record_changes(changeset, _remove_added_notes(source))
+    record_changes(changeset, _remove_created_tags(source))
     outcome.deleted, outcome.reverted = len(doomed), len(reverted)
     outcome.kept.sort(key=lambda k: fold(k["name"]))
     return outcome
@@ -202,6 +203,28 @@ def _remove_added_notes(source: ChangeSet) -> list[Change]:
             fields={"text": [text, None]},
         )
         for pk, contact_id, text in notes
+    ]
+
+
+def _remove_created_tags(source: ChangeSet) -> list[Change]:
+    """Delete the tags the import created that no contact carries any more (a colleague may
+    have given one to a contact since: then it stays)."""
+    created = Change.objects.filter(changeset=source, kind=TAG_KIND, action=Action.CREATED)
+    ids = list(created.values_list("object_id", flat=True))
+    if not ids:
+        return []
+    carried = set(
+        ContactTag.objects.filter(tag_id__in=bulk.one_of(ids)).values_list("tag_id", flat=True)
+    )
+    doomed = list(
+        Tag.objects.filter(pk__in=bulk.one_of([pk for pk in ids if pk not in carried])).values_list(
+            "pk", "name"
+        )
+    )
+    Tag.objects.filter(pk__in=bulk.one_of([pk for pk, _name in doomed])).delete()
+    return [
+        Change(kind=TAG_KIND, object_id=pk, action=Action.DELETED, fields={"name": [name, None]})
+        for pk, name in doomed
     ]
 
 

@@ -15,13 +15,14 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
-from contacts_app.history import KIND, NOTE_KIND, contact_state
+from contacts_app.history import KIND, NOTE_KIND, TAG_KIND, contact_state
 from contacts_app.models import (
     Contact,
     ContactPerson,
     ContactTag,
     Note,
     NumberSequence,
+    Tag,
     WebProfile,
 )
 from contacts_app.search import indexed_in_bulk
@@ -98,16 +99,33 @@ def write_contacts(
     }
     updates = [row for row in result.rows if row.status == "update"]
     record_changes(changeset, _update(updates, by=by, now=now, tagged=tagged))
-    _give_tags(organization, tagged)
+    _give_tags(organization, tagged, changeset)
     return ids
 
 
-def _give_tags(organization: Organization, tagged: dict[int, list[str]]) -> None:
-    """The contacts (by id) get these tags in addition to theirs; missing tags are created.
-    A new contact's tags belong to its creation, an updated one's are in its change."""
+def _give_tags(
+    organization: Organization, tagged: dict[int, list[str]], changeset: ChangeSet
+) -> None:
+    """The contacts (by id) get these tags in addition to theirs; missing tags are created
+    (and recorded, for the undo). A new contact's tags belong to its creation, an updated
+    one's are in its change."""
     if not tagged:
         return
+    existing = set(Tag.objects.filter(organization=organization).values_list("pk", flat=True))
     tags = resolve_tags(organization, [name for names in tagged.values() for name in names])
+    record_changes(
+        changeset,
+        [
+            Change(
+                kind=TAG_KIND,
+                object_id=tag.pk,
+                action=Action.CREATED,
+                fields={"name": [None, tag.name]},
+            )
+            for tag in tags
+            if tag.pk not in existing
+        ],
+    )
     by_key = {key: tag.pk for tag in tags for key in (tag.folded_name, tag.spelled_name)}
     pairs = {
         (pk, by_key.get(folded) or by_key[spelled])

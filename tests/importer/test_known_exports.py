@@ -278,14 +278,19 @@ def test_tags_are_added_to_an_updated_contact_recorded_and_undone(acme):
     assert change.fields["tags"] == [["Müller"], ["Müller", "Stammkunde"]]
     services.undo(run, by=None)
     assert tag_names(existing) == ["Müller"]
+    assert not Tag.objects.filter(organization=acme, name="Stammkunde").exists()
 
 
 def test_undoing_the_import_takes_the_new_contacts_and_their_tags_away(acme):
     run, _result = imported(acme, sample("google-contacts.csv"))
     assert Contact.objects.filter(organization=acme).count() == 2
+    # A tag the import created that a colleague gives a contact meanwhile stays.
+    kept = create_contact(organization=acme, data={"kind": "person", "last_name": "Ott"}, by=None)
+    set_tags(contact=kept, names=["Freunde"], by=None)
     services.undo(run, by=None)
-    assert Contact.objects.filter(organization=acme).count() == 0
-    assert not Tag.objects.get(organization=acme, name="Kunden").contacts.exists()
+    assert Contact.objects.filter(organization=acme).count() == 1
+    # The other tags the import created are gone with its contacts.
+    assert list(Tag.objects.filter(organization=acme).values_list("name", flat=True)) == ["Freunde"]
 
 
 def test_a_tag_name_that_cannot_be_one_fails_its_row_with_a_message(acme):
