@@ -22,8 +22,9 @@ column assignment and filled by the known exports (`importer.known_exports`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -141,7 +142,10 @@ EMAIL_FIELDS = ("email_business", "email_other")
 PERSON_NAME_KEYS = ("salutation", "title", "first_name", "last_name")
 
 
-def kind_of(label: str, kinds: Iterable[tuple[str, str]], default: str) -> str:
+@lru_cache(maxsize=1024)
+def kind_of(label: str, kinds: tuple[tuple[str, str], ...], default: str) -> str:
+    """The contact's field a label names ("Work Fax" → phone_fax); files repeat a few labels
+    thousands of times, hence the cache."""
     folded = fold(label)
     return next((kind for word, kind in kinds if word in folded), default)
 
@@ -153,12 +157,52 @@ def shown_label(label: str) -> str:
 
 
 @dataclass(frozen=True)
-class RowPlan:
-    """What arranging a row needs from the file: the header of each assigned column (a label
-    where the file has no label column of its own) and what mixed rows become."""
+class Sort:
+    """Phone numbers or e-mail addresses: the contact's fields for them and the words of
+    their labels."""
 
-    headers: Mapping[str, str] = field(default_factory=dict)
+    prefix: str
+    slots: int
+    kinds: tuple[tuple[str, str], ...]
+    fields: tuple[str, ...]
+
+
+PHONES = Sort("phone", PHONE_SLOTS, PHONE_KINDS, PHONE_FIELDS)
+EMAILS = Sort("email", EMAIL_SLOTS, EMAIL_KINDS, EMAIL_FIELDS)
+# A slot the file assigns: its value's key, its label's key (None when the file has no label
+# column for it: then the header is the label) and the header's label.
+Slot = tuple[str, str | None, str]
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    """What arranging a row needs from the file, worked out once per file (`for_file`): the
+    slots it assigns, whether it has import columns at all, and what mixed rows become."""
+
+    phones: tuple[Slot, ...] = ()
+    emails: tuple[Slot, ...] = ()
+    extras: bool = False
     mixed_rows: str = MixedRows.COMPANY
+
+    @classmethod
+    def for_file(cls, headers: Mapping[str, str], mixed_rows: str) -> RowPlan:
+        """The plan for a file whose assigned columns' keys name these `headers`."""
+
+        def slots(sort: Sort) -> tuple[Slot, ...]:
+            found = []
+            for n in range(1, sort.slots + 1):
+                value, label = f"{sort.prefix}_{n}_value", f"{sort.prefix}_{n}_label"
+                if value in headers:
+                    fixed = shown_label(headers[value])
+                    found.append((value, label if label in headers else None, fixed))
+            return tuple(found)
+
+        return cls(
+            phones=slots(PHONES),
+            emails=slots(EMAILS),
+            extras=not IMPORT_ONLY_KEYS.isdisjoint(headers),
+            mixed_rows=mixed_rows,
+        )
 
 
 def arrange_row(row: RowOutcome, plan: RowPlan) -> None:
@@ -166,17 +210,16 @@ def arrange_row(row: RowOutcome, plan: RowPlan) -> None:
     Runs before the row is checked, on its parsed, non-empty values."""
     values = row.values
     notes: list[str] = []
-    _distribute(values, "phone", PHONE_SLOTS, PHONE_KINDS, PHONE_FIELDS, plan, notes)
-    _distribute(values, "email", EMAIL_SLOTS, EMAIL_KINDS, EMAIL_FIELDS, plan, notes)
-    _other_address(values, notes)
-    middle = values.pop("middle_name", "")
-    if middle:
-        values["first_name"] = " ".join(p for p in (values.get("first_name"), middle) if p)
+    if plan.extras:
+        _distribute(values, PHONES, plan.phones, notes)
+        _distribute(values, EMAILS, plan.emails, notes)
+        _other_address(values, notes)
+        middle = values.pop("middle_name", "")
+        if middle:
+            values["first_name"] = " ".join(p for p in (values.get("first_name"), middle) if p)
     position, department = values.pop("position", ""), values.pop("department", "")
-    company, person = (
-        values.get("company_name"),
-        values.get("first_name") or values.get("last_name"),
-    )
+    company = values.get("company_name")
+    person = values.get("first_name") or values.get("last_name")
     if company and person and plan.mixed_rows == MixedRows.PERSONS:
         notes.insert(0, _("Company: %(name)s") % {"name": values.pop("company_name")})
         company = ""
@@ -206,42 +249,32 @@ def _other_address(values: dict[str, Any], notes: list[str]) -> None:
 
 
 def _distribute(
-    values: dict[str, Any],
-    prefix: str,
-    slots: int,
-    kinds: tuple[tuple[str, str], ...],
-    fields: tuple[str, ...],
-    plan: RowPlan,
-    notes: list[str],
+    values: dict[str, Any], sort: Sort, slots: tuple[Slot, ...], notes: list[str]
 ) -> None:
     """The row's labelled values of one sort (phones or e-mails) into the contact's fields."""
     overflow: list[str] = []
+    fields = sort.fields
     fallback = fields[-1]
-    for n in range(1, slots + 1):
-        found = values.pop(f"{prefix}_{n}_value", ())
-        label = values.pop(f"{prefix}_{n}_label", "")
-        if not label:
-            # No label column: the header says what it is ("Telefon privat 2").
-            label = (
-                ""
-                if f"{prefix}_{n}_label" in plan.headers
-                else plan.headers.get(f"{prefix}_{n}_value", "")
-            )
-        label = shown_label(label)
-        wanted = kind_of(label, kinds, fallback)
+    for value_key, label_key, header_label in slots:
+        found = values.pop(value_key, ())
+        label = values.pop(label_key, "") if label_key else ""
+        if not found:
+            continue
+        label = shown_label(label) if label_key else header_label
+        wanted = kind_of(label, sort.kinds, fallback)
         for value in found:
             if value in (values.get(f) for f in fields):
                 continue  # the same number or address twice
             if wanted not in values:
                 values[wanted] = value
-            elif prefix == "email" and (free := next((f for f in fields if f not in values), "")):
+            elif sort is EMAILS and (free := next((f for f in fields if f not in values), "")):
                 values[free] = value
             elif fallback not in values and wanted != "phone_fax":
                 values[fallback] = value
             else:
                 overflow.append(f"{label}: {value}" if label else value)
     if overflow:
-        heading = _("Further phone numbers") if prefix == "phone" else _("Further e-mail addresses")
+        heading = _("Further phone numbers") if sort is PHONES else _("Further e-mail addresses")
         notes.append(f"{heading}: {', '.join(overflow)}")
 
 

@@ -78,11 +78,9 @@ class ContactTarget(ImportTarget):
     def check_file(
         self, parsed: ParsedFile, mapping: Sequence[str], *, mixed_rows: str = ""
     ) -> list[RowOutcome]:
-        plan = RowPlan(
-            headers={
-                key: header for header, key in zip(parsed.headers, mapping, strict=False) if key
-            },
-            mixed_rows=mixed_rows or MixedRows.COMPANY,
+        assigned = zip(parsed.headers, mapping, strict=False)
+        plan = RowPlan.for_file(
+            {key: header for header, key in assigned if key}, mixed_rows or MixedRows.COMPANY
         )
         return check_file_rows(
             parsed,
