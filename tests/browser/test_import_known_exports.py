@@ -52,3 +52,24 @@ def test_bob_imports_an_outlook_export_without_assigning_a_column(
     expect(page.locator("main")).to_contain_text("Einkaufsleiterin")
     expect(page.locator("main")).to_contain_text("Großhandel")
     screenshot(page, "mapping-outlook-company")
+
+
+def test_a_suggestion_is_marked_and_taken_only_when_ticked(
+    live_server, page, screenshot, bob, tmp_path
+):
+    log_in(page, live_server, bob)
+    page.goto(live_server.url + "/import/")
+    path = tmp_path / "kunden.csv"
+    path.write_bytes(b"Nachname;Handynummer\r\nKrause;+49 170 1234567\r\n")
+    upload_customers(page, path)
+    expect(page).to_have_url(re.compile(r"/import/runs/\d+/columns/$"))
+    row = page.get_by_test_id("suggested")
+    expect(row.get_by_test_id("suggestion")).to_have_text("Suggestion")
+    expect(page.get_by_label("Import “Handynummer” into")).to_have_value("phone_mobile")
+    screenshot(page, "mapping-suggestion")
+    page.get_by_role("button", name="Check the data").click()
+    expect(page.locator(".invalid-feedback")).to_contain_text("“Mobile” is only a suggestion")
+    page.get_by_label("Use the suggestion").check()
+    page.get_by_role("button", name="Check the data").click()
+    expect(page).to_have_url(re.compile(r"/import/runs/\d+/preview/$"))
+    expect(page.get_by_test_id("preview-rows")).to_contain_text("+49 170 1234567")
