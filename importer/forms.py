@@ -69,10 +69,21 @@ class MappingForm(forms.Form):
         columns: Sequence[Column],
         mapping: Sequence[str],
         suggested: dict[int, Column] | None = None,
+        further: Sequence[Column] = (),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        choices = [("", _("— don't import —"))] + [(c.key, c.label) for c in columns]
+        own = [(c.key, c.label) for c in columns]
+        more = [(c.key, c.label) for c in further]
+        # The page lists a target's import-only columns (a contact's further phone numbers)
+        # apart from those of its template.
+        self.choice_groups: list[tuple[str, list[tuple[str, str]]]] = [
+            ("", [("", str(_("— don't import —")))]),
+            ("", own) if not more else (str(_("Kontor's columns")), own),
+        ]
+        if more:
+            self.choice_groups.append((str(_("Further values from other programs")), more))
+        choices = [("", _("— don't import —")), *own, *more]
         self.headers = list(headers)
         # Proposed from a header's likeness to a column's name: pre-selected, but counted only
         # when confirmed (`confirm_<index>`).

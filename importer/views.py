@@ -135,7 +135,8 @@ class ColumnAssignment(EditorMixin, RunMixin, FormView):
         return {
             **super().get_form_kwargs(),
             "headers": headers,
-            "columns": target.import_columns,
+            "columns": target.columns,
+            "further": [c for c in target.import_columns if c not in target.columns],
             "mapping": self.object.mapping,
             "suggested": known_exports.suggestions(
                 headers, self.object.mapping, target.import_columns, self.export
