@@ -20,6 +20,7 @@ BENCHMARKS = [
     "benchmarks.postgres",
     "benchmarks.api",
     "benchmarks.carddav",
+    "benchmarks.vcards",
 ]
 
 

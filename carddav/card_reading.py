@@ -16,6 +16,8 @@ from vobject.base import ContentLine, VObjectError, textLineToContentLine
 from vobject.icalendar import stringToTextValues
 from vobject.vcard import splitFields
 
+from contacts_app.vcard import card_types
+
 from .cards import ADDRESS_PARTS_PROPERTY, NUMBERS_PROPERTY, PROFILE_PROPERTY
 
 # Lines that say nothing of the contact or that Kontor writes itself from its fields.
@@ -47,12 +49,10 @@ class Line:
 
     @property
     def types(self) -> set[str]:
-        found = {p.upper() for p in self.content.singletonparams}
-        for value in self.content.params.get("TYPE", []):
-            found |= {t.strip().upper() for t in value.split(",") if t.strip()}
-        if self.content.params.get("PREF"):
-            found.add("PREF")
-        return found - {"INTERNET", "X-INTERNET"}
+        return card_types(
+            [*self.content.singletonparams, *self.content.params.get("TYPE", [])],
+            pref=bool(self.content.params.get("PREF")),
+        )
 
     @property
     def text(self) -> str:

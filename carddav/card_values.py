@@ -18,7 +18,7 @@ from contacts_app import phones
 from contacts_app.forms import CONTACT_FIELDS
 from contacts_app.models import Contact, ContactPerson, WebProfile
 from contacts_app.validators import web_profile_url
-from contacts_app.vcard import escape
+from contacts_app.vcard import escape, guess_profile
 
 from .card_reading import CardUnreadable, Line, ReadCard
 from .cards import ADDRESS_PARTS_PROPERTY, PROFILE_PROPERTY, country_names
@@ -37,12 +37,6 @@ PHONE_SLOTS = (
     ("", ("phone_other",)),
 )
 PROFILE_KINDS = {k.upper(): k for k in WebProfile.Kind.values}
-PROFILE_SITES = (
-    ("x.com/", "twitter"),
-    ("twitter.com/", "twitter"),
-    ("linkedin.com/", "linkedin"),
-    ("xing.com/", "xing"),
-)
 
 
 @dataclass
@@ -205,7 +199,7 @@ def _take_profiles(card: ReadCard, contact: Contact | None) -> list[dict[str, st
         if not url:
             continue
         card.take(index)
-        kind, value = known.get(url) or _guess_profile(url)
+        kind, value = known.get(url) or guess_profile(url)
         profiles.append({"kind": kind, "value": value})
     for index, line in card.all(PROFILE_PROPERTY):
         kind = PROFILE_KINDS.get(next(iter(line.types), ""), WebProfile.Kind.OTHER)
@@ -213,16 +207,6 @@ def _take_profiles(card: ReadCard, contact: Contact | None) -> list[dict[str, st
             card.take(index)
             profiles.append({"kind": kind, "value": line.text})
     return profiles
-
-
-def _guess_profile(url: str) -> tuple[str, str]:
-    lower = url.lower()
-    if lower.startswith("skype:"):
-        return WebProfile.Kind.SKYPE, url[6:].split("?")[0]
-    for site, kind in PROFILE_SITES:
-        if site in lower:
-            return kind, url
-    return WebProfile.Kind.WEBSITE, url
 
 
 def _formset(prefix: str, rows: list[dict[str, Any]]) -> dict[str, Any]:

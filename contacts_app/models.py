@@ -172,7 +172,9 @@ class Contact(ChangeStamped):
     search_text = models.TextField(blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     # Changed only through contacts_app.tags, which records each change in the history.
-    tags = models.ManyToManyField(Tag, through="ContactTag", related_name="contacts", blank=True)
+    tags: models.ManyToManyField[Tag, ContactTag] = models.ManyToManyField(
+        Tag, through="ContactTag", related_name="contacts", blank=True
+    )
 
     # CardDAV (see carddav/): a card a phone created keeps its name in the address book and
     # its UID (both empty for contacts made in Kontor, whose card is named after the id).
@@ -270,19 +272,14 @@ class Contact(ChangeStamped):
     def primary_phone(self) -> str:
         return next((getattr(self, f) for f in self.PHONE_FIELDS if getattr(self, f)), "")
 
+    def _label(self, name: str) -> str:
+        return str(self._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+
     def emails(self) -> list[tuple[str, str]]:
-        return [
-            (self._meta.get_field(f).verbose_name, getattr(self, f))
-            for f in self.EMAIL_FIELDS
-            if getattr(self, f)
-        ]
+        return [(self._label(f), getattr(self, f)) for f in self.EMAIL_FIELDS if getattr(self, f)]
 
     def phones(self) -> list[tuple[str, str]]:
-        return [
-            (self._meta.get_field(f).verbose_name, getattr(self, f))
-            for f in self.PHONE_FIELDS
-            if getattr(self, f)
-        ]
+        return [(self._label(f), getattr(self, f)) for f in self.PHONE_FIELDS if getattr(self, f)]
 
     @property
     def numbers(self) -> list[int]:

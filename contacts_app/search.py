@@ -82,12 +82,12 @@ def phone_search_forms(value: str) -> list[str]:
 
 def build_search_text(
     *,
-    names: Iterable[str],
+    names: Iterable[str | None],
     numbers: Iterable[int | None],
-    emails: Iterable[str],
-    phones: Iterable[str],
-    places: Iterable[str],
-    keywords: Iterable[str] = (),
+    emails: Iterable[str | None],
+    phones: Iterable[str | None],
+    places: Iterable[str | None],
+    keywords: Iterable[str | None] = (),
 ) -> str:
     parts: list[str] = []
     parts += [fold_variants(n) for n in names if n]

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from core.folding import fold
 from history.models import Action, Change, Source
 from history.services import FORM, Via, open_changeset, record_change, record_changes
 from history.versions import state_after
@@ -31,7 +32,7 @@ from .models import (
     NumberSequence,
     WebProfile,
 )
-from .search import build_search_text, fold
+from .search import build_search_text
 from .tags import replace_tags, tags_would_change
 
 NUMBER_RANGES = {
@@ -58,7 +59,7 @@ def allocate_numbers(*, organization: Organization, role: str, count: int = 1) -
 
     Must run inside a transaction: the sequence row stays locked until it commits.
     """
-    field, (low, high) = NUMBER_RANGES[role]
+    field, (low, high) = NUMBER_RANGES[NumberSequence.Role(role)]
     # An import holds this lock while it checks and writes its rows (which bring numbers of
     # their own): handing out a number meanwhile would take one of them, so wait for it.
     Organization.objects.lock_for_writing(organization.pk)
@@ -68,7 +69,7 @@ def allocate_numbers(*, organization: Organization, role: str, count: int = 1) -
         .first()
     )
     fresh = sequence is None
-    if fresh:
+    if sequence is None:
         # Like lexoffice: continue after the highest number contacts already have (those in
         # the trash too: their numbers stay theirs until they are purged).
         highest = Contact.all_objects.filter(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from . import phones
 from .models import Contact
@@ -21,6 +22,36 @@ PHONE_TYPES = {
     "phone_fax": "WORK,FAX",
     "phone_other": "VOICE",
 }
+
+# Where a card's web address points to a profile of Kontor's, by the address's site.
+PROFILE_SITES = (
+    ("x.com/", "twitter"),
+    ("twitter.com/", "twitter"),
+    ("linkedin.com/", "linkedin"),
+    ("xing.com/", "xing"),
+)
+# Types that say nothing about what an address or number is for.
+MEANINGLESS_TYPES = frozenset({"INTERNET", "X-INTERNET"})
+
+
+def card_types(values: Iterable[str], *, pref: bool = False) -> set[str]:
+    """A property's TYPE values (`TYPE=WORK,VOICE`, vCard 2.1's bare `WORK`) in capitals;
+    PREF among them when a PREF parameter (vCard 4.0) says so."""
+    found = {t.strip().upper() for value in values for t in value.split(",") if t.strip()}
+    if pref:
+        found.add("PREF")
+    return found - MEANINGLESS_TYPES
+
+
+def guess_profile(url: str) -> tuple[str, str]:
+    """A card's URL as a web profile: (kind, value), by the site it points to."""
+    lower = url.lower()
+    if lower.startswith("skype:"):
+        return "skype", url[6:].split("?")[0]
+    for site, kind in PROFILE_SITES:
+        if site in lower:
+            return kind, url
+    return "website", url
 
 
 # What a reader could take for the end of a line: as a line break in the value, written "\n".

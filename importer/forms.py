@@ -11,7 +11,7 @@ from .checking import MixedRows, OnDuplicate, RowChoice
 from .columns import Column
 from .reading import DELIMITERS, MAX_BYTES, delimiter_label, encoding_choices
 
-ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv")
+ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv", ".vcf", ".vcard")
 
 
 class UploadForm(forms.Form):

@@ -513,15 +513,20 @@ def recognise(headers: Sequence[str], target: ImportTarget) -> KnownExport | Non
 
 
 def initial_mapping(
-    headers: Sequence[str], target: ImportTarget, saved: dict[str, str] | None = None
+    headers: Sequence[str],
+    target: ImportTarget,
+    saved: dict[str, str] | None = None,
+    *,
+    recognise_exports: bool = True,
 ) -> tuple[list[str], KnownExport | None]:
     """The column assignment an upload starts with, and the export it was recognised as.
 
     The organization's saved assignment wins, then the recognised export's table (which
     also keeps out what it leaves out on purpose, whatever its name resembles), then Kontor's
-    own names (`checking.auto_mapping`). No column is assigned twice.
+    own names (`checking.auto_mapping`). No column is assigned twice. A vCard file's rows
+    (`importer.vcards`) carry Kontor's own headers: nothing to recognise there.
     """
-    export = recognise(headers, target)
+    export = recognise(headers, target) if recognise_exports else None
     columns = target.import_columns
     if export is None:
         return auto_mapping(headers, columns, saved), None

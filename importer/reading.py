@@ -79,6 +79,15 @@ class ParsedFile:
     headers: list[str]
     rows: list[Row] = field(default_factory=list)
     header_line: int = 1
+    # "csv", or "vcard" for a .vcf file turned into rows (`importer.vcards`): then each row's
+    # line is its card's BEGIN line; the pictures and contact groups left out are counted.
+    kind: str = "csv"
+    skipped_photos: int = 0
+    skipped_groups: int = 0
+
+    @property
+    def is_vcard(self) -> bool:
+        return self.kind == "vcard"
 
     @property
     def encoding_label(self) -> str:

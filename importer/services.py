@@ -34,10 +34,11 @@ from .checking import (
 )
 from .columns import Column, normalize_header
 from .csv_writing import write_csv
+from .formats import is_vcard, read_upload
 from .formulas import shield_cell
 from .known_exports import initial_mapping
 from .models import ImportRun, SavedMapping
-from .reading import ImportFileError, ParsedFile, check_size, read_csv
+from .reading import ImportFileError, ParsedFile, check_size
 from .targets import get_target
 from .undoing import UndoOutcome
 
@@ -63,7 +64,12 @@ def start_import(
     """Read the upload (or raise ImportFileError) and keep it as a draft import."""
     check_size(len(data))
     with bulk.collector_paused():
-        parsed = read_csv(data, encoding=encoding, delimiter=delimiter)
+        parsed = read_upload(data, encoding=encoding, delimiter=delimiter)
+    if parsed.is_vcard and not get_target(target).reads_vcards:
+        raise ImportFileError(
+            _("This is a vCard file: it holds contacts. Import it as customers or suppliers."),
+            code="vcard_target",
+        )
     discard_abandoned(organization)
     run = ImportRun.objects.create(
         organization=organization,
@@ -75,7 +81,10 @@ def start_import(
         encoding=parsed.encoding,
         delimiter=parsed.delimiter,
         mapping=initial_mapping(
-            parsed.headers, get_target(target), saved_assignments(organization, target)
+            parsed.headers,
+            get_target(target),
+            saved_assignments(organization, target),
+            recognise_exports=not parsed.is_vcard,
         )[0],
     )
     return run, parsed
@@ -86,17 +95,30 @@ def parse(run: ImportRun) -> ParsedFile:
         raise ImportFileError(
             _("The uploaded file is no longer there. Please upload it again."), code="gone"
         )
-    return read_csv(bytes(run.file_data), encoding=run.encoding, delimiter=run.delimiter)
+    return read_upload(bytes(run.file_data), encoding=run.encoding, delimiter=run.delimiter)
+
+
+def vcard_file(run: ImportRun) -> ParsedFile | None:
+    """The run's file as read, if it is a vCard file (the pages say how many cards it has and
+    what was skipped); None for any other file."""
+    if run.file_data is None or not is_vcard(bytes(run.file_data[:4096])):
+        return None
+    return parse(run)
 
 
 def change_reading(run: ImportRun, *, encoding: str, delimiter: str) -> ParsedFile:
     """Read the file again with another encoding or delimiter (ImportFileError if it fails)."""
-    parsed = read_csv(bytes(run.file_data), encoding=encoding, delimiter=delimiter)
+    if parse(run).is_vcard:
+        delimiter = run.delimiter  # a vCard file has none; it keeps its headers' language
+    parsed = read_upload(bytes(run.file_data), encoding=encoding, delimiter=delimiter)
     headers_changed = parsed.headers != parse(run).headers if run.mapping else True
     run.encoding, run.delimiter = parsed.encoding, parsed.delimiter
     if headers_changed or len(run.mapping) != len(parsed.headers):
         run.mapping = initial_mapping(
-            parsed.headers, run.import_target, saved_assignments(run.organization, run.target)
+            parsed.headers,
+            run.import_target,
+            saved_assignments(run.organization, run.target),
+            recognise_exports=not parsed.is_vcard,
         )[0]
     run.save(update_fields=["encoding", "delimiter", "mapping"])
     return parsed

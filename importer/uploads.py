@@ -131,6 +131,6 @@ def _upload(request: HttpRequest, target: str, handler: LimitedUploadHandler) ->
         return ImportStart.refused(request, status=400, target=key, form=form)
     if not has_allowed_suffix(upload.name):
         services.discard(run)
-        form.add_error("file", _("Please upload a file ending in .csv or .txt."))
+        form.add_error("file", _("Please upload a file ending in .csv, .txt or .vcf."))
         return ImportStart.refused(request, status=400, target=key, form=form)
     return redirect("importer:mapping", pk=run.pk)

@@ -24,6 +24,7 @@ from core.views import DownloadView, ObjectActionView
 
 from . import known_exports, services
 from .checking import MixedRows
+from .formats import is_vcard
 from .forms import MappingForm, ReadingForm, RowChoicesForm, UploadForm
 from .models import ImportRun
 from .preview import SHOWN_NOTICES, row_choice_options, shown_groups, shown_updates
@@ -131,7 +132,7 @@ class ColumnAssignment(EditorMixin, RunMixin, FormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         target, headers = self.object.import_target, self.parsed.headers
-        self.export = known_exports.recognise(headers, target)
+        self.export = None if self.parsed.is_vcard else known_exports.recognise(headers, target)
         return {
             **super().get_form_kwargs(),
             "headers": headers,
@@ -223,6 +224,7 @@ class ImportPreview(EditorMixin, RunMixin, DetailView):
         updates, other_updates = shown_updates(result, target)
         notices = result.notices
         return super().get_context_data(
+            parsed=services.vcard_file(run),
             counts=result.counts,
             columns=shown,
             sample=[
@@ -257,6 +259,8 @@ def mixed_rows_rule(run: ImportRun) -> str:
     keys = set(run.mapping)
     if not run.import_target.recognises_exports or "company_name" not in keys:
         return ""
+    if run.file_data is not None and is_vcard(bytes(run.file_data[:4096])):
+        return ""  # a card's person is its company's contact person already (`vcards`)
     if not keys & {"first_name", "last_name"}:
         return ""
     if run.mixed_rows == MixedRows.PERSONS:

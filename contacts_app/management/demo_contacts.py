@@ -160,9 +160,12 @@ FEMALE = {
 }  # fmt: skip
 
 
+UMLAUTS: dict[str, str | int | None] = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
+
+
 def ascii_slug(text: str, separator: str = "") -> str:
     """ "Müller & Söhne" → "muellersoehne": how such names end up in e-mail addresses."""
-    text = text.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+    text = text.lower().translate(str.maketrans(UMLAUTS))
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = ["".join(c for c in word if c.isalnum()) for word in text.split()]
     return separator.join(w for w in words if w)
@@ -348,7 +351,7 @@ def _take_numbers(organization: Organization, role: str, wanted: int) -> list[in
         return services.allocate_numbers(organization=organization, role=role, count=wanted)
     except services.NumberRangeExhausted:
         sequence = NumberSequence.objects.get(organization=organization, role=role)
-        left = services.NUMBER_RANGES[role][1][1] - sequence.last_value
+        left = services.NUMBER_RANGES[NumberSequence.Role(role)][1][1] - sequence.last_value
         if left <= 0:
             return []
         try:

@@ -129,6 +129,8 @@ class ImportTarget(ABC):
     model: type[Model]
     resource: type[ModelResource]
     records_label: str | Promise
+    # Whether a vCard file's cards (`importer.vcards`) are records of this target.
+    reads_vcards: bool = False
     # Whether files of other programs are recognised by their headers (`importer.known_exports`).
     recognises_exports: bool = False
 

@@ -112,8 +112,12 @@ def _person_columns(n: int) -> list[Column]:
 
 def contact_columns(number: Column) -> list[Column]:
     """The columns of a contact file, after `number` (the customer or supplier number)."""
+    return [number, *shared_contact_columns()]
+
+
+def shared_contact_columns() -> list[Column]:
+    """The columns of a customer and of a supplier file alike: all but the number."""
     return [
-        number,
         Column(
             "company_name",
             "Firmenname",

@@ -52,6 +52,7 @@ class ContactTarget(ImportTarget):
     model = Contact
     recognises_exports = True
     records_label = gettext_lazy("Show contacts")
+    reads_vcards = True
 
     def __init__(
         self,

@@ -93,7 +93,7 @@ def test_a_spreadsheet_file_gets_advice_to_save_as_csv(bob_client):
 def test_a_file_with_another_ending_is_refused(bob_client):
     response = upload(bob_client, "kunden.doc", b"Firmenname\nA GmbH\n")
     assert response.status_code == 400
-    assert ".csv or .txt" in response.content.decode()
+    assert ".csv, .txt or .vcf" in response.content.decode()
 
 
 def test_a_file_one_byte_over_the_limit_is_refused_and_not_kept(bob_client):

@@ -1,4 +1,4 @@
-"""Import a CSV file from the command line, with the same checks as the import pages.
+"""Import a CSV or vCard file from the command line, with the same checks as the import pages.
 
 Exit status: 0 when the file was processed (even if some rows were invalid), 1 when it was
 refused, 2 for wrong arguments.
@@ -19,10 +19,13 @@ from importer.targets import target_keys
 
 
 class Command(BaseCommand):
-    help = "Imports customers, suppliers or products from a CSV file into an organization."
+    help = (
+        "Imports customers, suppliers or products from a CSV file (customers and suppliers "
+        "also from a vCard file) into an organization."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the CSV file")
+        parser.add_argument("file", help="the CSV or vCard (.vcf) file")
         parser.add_argument("--organization", required=True, help="the organization's slug")
         parser.add_argument("--target", required=True, choices=target_keys())
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
@@ -86,7 +89,7 @@ class Command(BaseCommand):
             self.stderr.write(f"Refused: {error}")
             sys.exit(1)
         target = run.import_target
-        export = known_exports.recognise(parsed.headers, target)
+        export = None if parsed.is_vcard else known_exports.recognise(parsed.headers, target)
         if export is not None:
             self.stdout.write(f"Recognised: {export.label}")
         suggested = known_exports.suggestions(
