@@ -60,7 +60,7 @@ def prepared_rows(organization, data: bytes) -> PreparedRows:
         Note: [],
         Change: [],
     }
-    for index, (contact, persons, profiles, note) in enumerate(built):
+    for index, (contact, persons, profiles, note, _row) in enumerate(built):
         contact.setdefault("customer_number", None)
         contact["customer_number"] = contact["customer_number"] or next(free)
         contact.update(derived_fields(contact, persons))

@@ -22,6 +22,8 @@ from .tag_names import sorted_names
 
 KIND = "contact"
 NOTE_KIND = "note"
+# A tag an import created, so that undoing the import deletes it again if no contact carries it.
+TAG_KIND = "tag"
 # What makes up a contact; the rest of its columns (names for the list, search text, version,
 # who and when) follow from these or from the change itself.
 NOT_TRACKED = {"id", "organization", "created_by", "updated_by", "created_at", "updated_at"}

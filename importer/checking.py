@@ -42,6 +42,14 @@ class RowChoice(models.TextChoices):
     SKIP = "skip", gettext_lazy("Skip the row")
 
 
+class MixedRows(models.TextChoices):
+    """What a row of a contact file with both a company name and a person's name becomes
+    (`targets.contact_extras`)."""
+
+    COMPANY = "company", gettext_lazy("A company with that person as its contact person")
+    PERSONS = "persons", gettext_lazy("Every row is a person of its own")
+
+
 class Group(models.TextChoices):
     """Rows the import does not apply on its own: the user decides for the group or row by row.
 
@@ -139,7 +147,7 @@ class CheckResult:
 
 
 # Raised when what the file's part of the check keeps, or how it is kept, changes.
-KEPT_FORMAT = 2
+KEPT_FORMAT = 3
 _SIGNATURE = "importer.checking.kept_rows"
 _DIGEST_SIZE = hashlib.sha256().digest_size
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .checking import OnDuplicate, RowChoice
+from .checking import MixedRows, OnDuplicate, RowChoice
 from .columns import Column
 from .reading import DELIMITERS, MAX_BYTES, delimiter_label, encoding_choices
 
@@ -84,18 +84,39 @@ class MappingForm(forms.Form):
         headers: Sequence[str],
         columns: Sequence[Column],
         mapping: Sequence[str],
+        suggested: dict[int, Column] | None = None,
+        further: Sequence[Column] = (),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        choices = [("", _("— don't import —"))] + [(c.key, c.label) for c in columns]
+        own = [(c.key, c.label) for c in columns]
+        more = [(c.key, c.label) for c in further]
+        # The page lists a target's import-only columns (a contact's further phone numbers)
+        # apart from those of its template.
+        self.choice_groups: list[tuple[str, list[tuple[str, str]]]] = [
+            ("", [("", str(_("— don't import —")))]),
+            ("", own) if not more else (str(_("Kontor's columns")), own),
+        ]
+        if more:
+            self.choice_groups.append((str(_("Further values from other programs")), more))
+        choices = [("", _("— don't import —")), *own, *more]
         self.headers = list(headers)
+        # Proposed from a header's likeness to a column's name: pre-selected, but counted only
+        # when confirmed (`confirm_<index>`).
+        self.suggested = suggested or {}
         for index, header in enumerate(headers):
+            assigned = mapping[index] if index < len(mapping) else ""
+            suggestion = self.suggested.get(index)
             self.fields[f"col_{index}"] = forms.ChoiceField(
                 label=header or _("(column %(n)s without a name)") % {"n": index + 1},
                 choices=choices,
                 required=False,
-                initial=mapping[index] if index < len(mapping) else "",
+                initial=assigned or (suggestion.key if suggestion else ""),
             )
+            if suggestion:
+                self.fields[f"confirm_{index}"] = forms.BooleanField(
+                    label=_("Use the suggestion"), required=False
+                )
 
     def clean(self):
         cleaned = super().clean()
@@ -111,6 +132,16 @@ class MappingForm(forms.Form):
                     % {"other": seen[key]},
                 )
             seen[key] = header
+            suggestion = self.suggested.get(index)
+            if suggestion and key == suggestion.key and not cleaned.get(f"confirm_{index}"):
+                self.add_error(
+                    f"col_{index}",
+                    _(
+                        "“%(column)s” is only a suggestion: tick “Use the suggestion”, or choose "
+                        "another column or “don't import”."
+                    )
+                    % {"column": suggestion.label},
+                )
         return cleaned
 
     def mapping(self) -> list[str]:
@@ -131,6 +162,11 @@ class RowChoicesForm(forms.Form):
     )
     on_probable = forms.ChoiceField(
         label=_("Probably already in Kontor"), choices=RowChoice.choices, required=False
+    )
+    mixed_rows = forms.ChoiceField(
+        label=_("A row with a company name and a person's name becomes"),
+        choices=MixedRows.choices,
+        required=False,
     )
 
     def clean(self):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 
 from .bulk import id_ranges, one_of
-from .checking import ImportChoices, OnDuplicate, RowChoice
+from .checking import ImportChoices, MixedRows, OnDuplicate, RowChoice
 from .reading import READING_NOTES
 
 if TYPE_CHECKING:
@@ -75,6 +75,10 @@ class ImportRun(models.Model):
     on_mismatch = models.CharField(max_length=10, choices=RowChoice.choices, default=RowChoice.SKIP)
     on_probable = models.CharField(max_length=10, choices=RowChoice.choices, default=RowChoice.SKIP)
     row_choices = models.JSONField(default=dict, blank=True)
+    # What a row of a contact file with a company and a person's name becomes.
+    mixed_rows = models.CharField(
+        max_length=10, choices=MixedRows.choices, default=MixedRows.COMPANY
+    )
     # The rows as the file alone makes them (parsed and checked, see services.check), kept from
     # the preview for the import, with what they were checked for; dropped with the file.
     checked_rows = models.BinaryField(null=True, blank=True, editable=False)

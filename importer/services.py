@@ -24,10 +24,10 @@ from .bulk import id_ranges
 from .checking import (
     KEPT_FORMAT,
     CheckResult,
+    MixedRows,
     OnDuplicate,
     RowChoice,
     RowOutcome,
-    auto_mapping,
     keep_rows,
     kept_rows,
     missing_required,
@@ -36,6 +36,7 @@ from .columns import Column, normalize_header
 from .csv_writing import write_csv
 from .formats import is_vcard, read_upload
 from .formulas import shield_cell
+from .known_exports import initial_mapping
 from .models import ImportRun, SavedMapping
 from .reading import ImportFileError, ParsedFile, check_size
 from .targets import get_target
@@ -82,11 +83,12 @@ def start_import(
         delimiter=parsed.delimiter,
         sheet=parsed.sheet,
         reading_notes=parsed.notes,
-        mapping=auto_mapping(
+        mapping=initial_mapping(
             parsed.headers,
-            get_target(target).columns_for(parsed.headers),
+            get_target(target),
             saved_assignments(organization, target),
-        ),
+            recognise_exports=not parsed.is_vcard,
+        )[0],
     )
     return run, parsed
 
@@ -129,11 +131,12 @@ def change_reading(
     run.encoding, run.delimiter, run.sheet = parsed.encoding, parsed.delimiter, parsed.sheet
     run.reading_notes = parsed.notes
     if headers_changed or len(run.mapping) != len(parsed.headers):
-        run.mapping = auto_mapping(
+        run.mapping = initial_mapping(
             parsed.headers,
-            run.import_target.columns_for(parsed.headers),
+            run.import_target,
             saved_assignments(run.organization, run.target),
-        )
+            recognise_exports=not parsed.is_vcard,
+        )[0]
     run.save(update_fields=["encoding", "delimiter", "sheet", "reading_notes", "mapping"])
     return parsed
 
@@ -143,7 +146,16 @@ def set_mapping(run: ImportRun, *, mapping: Sequence[str], on_duplicate: str) ->
     run.mapping = list(mapping)
     run.on_duplicate = on_duplicate
     run.save(update_fields=["mapping", "on_duplicate"])
-    return missing_required(run.mapping, run.import_target.columns)
+    return missing_required(run.mapping, run.import_target.import_columns)
+
+
+def set_mixed_rows(run: ImportRun, choice: str) -> None:
+    """What a row with a company and a person's name becomes (`MixedRows`); ValueError for
+    anything else."""
+    if choice not in MixedRows.values:
+        raise ValueError(f"Not a choice: {choice!r}")
+    run.mixed_rows = choice
+    run.save(update_fields=["mixed_rows"])
 
 
 MAX_ROW_CHOICES = 5000
@@ -182,7 +194,15 @@ def set_choices(
 def checked_for(run: ImportRun) -> str:
     """What the file's part of a check depends on: the reading, the columns, the language
     of its messages and the checking rules' version."""
-    basis = [KEPT_FORMAT, run.target, run.encoding, run.delimiter, run.mapping, get_language()]
+    basis = [
+        KEPT_FORMAT,
+        run.target,
+        run.encoding,
+        run.delimiter,
+        run.mapping,
+        run.mixed_rows,
+        get_language(),
+    ]
     if run.sheet:
         basis.append(run.sheet)
     return hashlib.sha256(json.dumps(basis).encode()).hexdigest()
@@ -198,7 +218,7 @@ def _file_rows(
     if kept is not None:
         return kept
     parsed = parsed or parse(run)
-    rows = run.import_target.check_file(parsed, run.mapping)
+    rows = run.import_target.check_file(parsed, run.mapping, mixed_rows=run.mixed_rows)
     if keep:
         run.checked_rows, run.checked_for = keep_rows(parsed.headers, rows), key
         ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.DRAFT).update(
@@ -397,6 +417,7 @@ __all__ = [
     "parse",
     "set_choices",
     "set_mapping",
+    "set_mixed_rows",
     "start_import",
     "undo",
 ]

@@ -22,7 +22,9 @@ from django.views.generic.detail import SingleObjectMixin
 from accounts.tenancy import EditorMixin, OrganizationMixin
 from core.views import DownloadView, ObjectActionView
 
-from . import services
+from . import known_exports, services
+from .checking import MixedRows
+from .formats import is_vcard
 from .forms import UPLOAD_ACCEPT, MappingForm, ReadingForm, RowChoicesForm, SheetForm, UploadForm
 from .models import ImportRun
 from .preview import (
@@ -139,11 +141,17 @@ class ColumnAssignment(EditorMixin, RunMixin, FormView):
         return {"on_duplicate": self.object.on_duplicate}
 
     def get_form_kwargs(self) -> dict[str, Any]:
+        target, headers = self.object.import_target, self.parsed.headers
+        self.export = None if self.parsed.is_vcard else known_exports.recognise(headers, target)
         return {
             **super().get_form_kwargs(),
-            "headers": self.parsed.headers,
-            "columns": self.object.import_target.columns_for(self.parsed.headers),
+            "headers": headers,
+            "columns": target.columns_for(headers),
+            "further": [c for c in target.import_columns if c not in target.columns],
             "mapping": self.object.mapping,
+            "suggested": known_exports.suggestions(
+                headers, self.object.mapping, target.import_columns_for(headers), self.export
+            ),
         }
 
     def form_valid(self, form: MappingForm) -> HttpResponse:
@@ -158,10 +166,16 @@ class ColumnAssignment(EditorMixin, RunMixin, FormView):
         context = super().get_context_data(**kwargs)
         form, run = context["form"], self.object
         fields = [form[f"col_{i}"] for i in range(len(form.headers))]
+        confirms = [
+            form[f"confirm_{i}"] if i in form.suggested else None for i in range(len(form.headers))
+        ]
         return {
             **context,
             "parsed": self.parsed,
-            "rows": list(zip(form.headers, fields, column_samples(self.parsed), strict=True)),
+            "export": self.export,
+            "rows": list(
+                zip(form.headers, fields, column_samples(self.parsed), confirms, strict=True)
+            ),
             "missing": self.missing,
             "reading_form": ReadingForm(
                 initial={"encoding": run.encoding, "delimiter": run.delimiter},
@@ -220,18 +234,23 @@ class ImportPreview(EditorMixin, RunMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         result, run = self.result, self.object
         target = run.import_target
-        shown = [(i, c) for i, c in enumerate(result.columns) if c is not None]
         sample = [row for row in result.rows if row.status in ("new", "update", "unchanged")]
+        # The columns where the first rows' values land (a further phone number of the file
+        # may be the contact's mobile number).
+        filled = {key for row in sample[:PREVIEW_ROWS] for key in row.values}
+        shown = [c for c in target.columns_for_mapping(run.mapping) if c.key in filled]
         updates, other_updates = shown_updates(result, target)
         notices = result.notices
         return super().get_context_data(
             parsed=services.vcard_file(run),
             counts=result.counts,
-            columns=[c for _i, c in shown],
+            columns=shown,
             sample=[
-                (row, [sample_value(row.values.get(c.key)) for _i, c in shown])
+                (row, [sample_value(row.values.get(c.key)) for c in shown])
                 for row in sample[:PREVIEW_ROWS]
             ],
+            mixed_rows=mixed_rows_rule(run),
+            mixed_rows_choices=MixedRows.choices,
             groups=shown_groups(result, target, run.choices()),
             choice_options=row_choice_options(),
             group_choices=RowChoicesForm.base_fields["on_mismatch"].choices,
@@ -245,6 +264,29 @@ class ImportPreview(EditorMixin, RunMixin, DetailView):
             duplicates=[row for row in result.rows if row.duplicate_of][:50],
             **kwargs,
         )
+
+
+def mixed_rows_rule(run: ImportRun) -> str:
+    """What a row with a company and a person's name becomes, in one sentence, for a file
+    that can have such rows ("" for one that cannot)."""
+    keys = set(run.mapping)
+    if not run.import_target.recognises_exports or "company_name" not in keys:
+        return ""
+    if run.file_data is not None and is_vcard(bytes(run.file_data[:4096])):
+        return ""  # a card's person is its company's contact person already (`vcards`)
+    if not keys & {"first_name", "last_name"}:
+        return ""
+    if run.mixed_rows == MixedRows.PERSONS:
+        return _(
+            "Every row becomes a person of its own; a company name beside the person's name "
+            "goes into the person's note. A row with a company name only becomes a company."
+        )
+    return _(
+        "A row with a company name and a person's name becomes the company, with that person "
+        "as its contact person (the person's position, e-mail address and mobile number go "
+        "with the person; the address and the business phone stay with the company). A row "
+        "with only a person's name becomes a person, one with only a company name a company."
+    )
 
 
 def save_row_choices(request: HttpRequest, run: ImportRun) -> bool:
@@ -262,6 +304,8 @@ def save_row_choices(request: HttpRequest, run: ImportRun) -> bool:
         on_probable=data["on_probable"] or None,
         rows=data["rows"],
     )
+    if data["mixed_rows"]:
+        services.set_mixed_rows(run, data["mixed_rows"])
     return True
 
 

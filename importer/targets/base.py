@@ -20,6 +20,10 @@ What a target gives
     The file's columns (`importer.columns.Column`) in the template's order. The template, the
     quick reference, the column assignment (form, automatic, remembered), the check and the
     export are all made from them.
+`import_columns`
+    What the column assignment offers: `columns` and, for a target that has them, columns it
+    only takes in (a contact's further phone numbers, see `contact_extras`); the check gets
+    them as `columns` do.
 `number_key`
     The key of the column that names an existing record; a file that repeats a number in two
     rows gets the second one refused.
@@ -34,10 +38,12 @@ What a target gives
 When the importer calls what (`importer/services.py`), and what each may assume
 --------------------------------------------------------------------------------
 
-`check_file(parsed, mapping)` → the rows (`checking.RowOutcome`)
+`check_file(parsed, mapping, *, mixed_rows)` → the rows (`checking.RowOutcome`)
     The file's part of the check: every cell parsed, every row checked against the rules a
     record keeps whatever the database holds. Called for the preview and `import_csv
     --dry-run`, and inside the import's transaction when the preview's outcome cannot be used.
+    `mixed_rows` (`checking.MixedRows`, the run's choice) tells a contact target what a row
+    with a company and a person's name becomes; others ignore it.
     It must not read the database: its outcome is kept with the upload (signed and pickled,
     `checking.keep_rows`) and the import starts from there as long as the file, the column
     assignment, the language and `checking.KEPT_FORMAT` are the same; so it may depend on
@@ -130,6 +136,14 @@ class ImportTarget(ABC):
     records_label: str | Promise
     # Whether a vCard file's cards (`importer.vcards`) are records of this target.
     reads_vcards: bool = False
+    # Whether files of other programs are recognised by their headers (`importer.known_exports`).
+    recognises_exports: bool = False
+
+    @property
+    def import_columns(self) -> Sequence[Column]:
+        """What a file's column can be assigned to: `columns`, and columns a target takes in
+        only (not in its template or export)."""
+        return self.columns
 
     def __str__(self) -> str:
         return str(self.label)
@@ -138,7 +152,9 @@ class ImportTarget(ABC):
     def records_url(self) -> str: ...
 
     @abstractmethod
-    def check_file(self, parsed: ParsedFile, mapping: Sequence[str]) -> list[RowOutcome]: ...
+    def check_file(
+        self, parsed: ParsedFile, mapping: Sequence[str], *, mixed_rows: str = ""
+    ) -> list[RowOutcome]: ...
 
     @abstractmethod
     def check_database(
@@ -181,3 +197,8 @@ class ImportTarget(ABC):
 
     def columns_for_mapping(self, mapping: Sequence[str]) -> list[Column]:
         return list(self.columns)
+
+    def import_columns_for(self, headers: Sequence[str]) -> list[Column]:
+        """What a file with these headers can assign its columns to (`import_columns`, with
+        as many repeated groups as the headers name, see `columns_for`)."""
+        return list(self.import_columns)

@@ -6,12 +6,14 @@ are the names other programs (and lexoffice's older exports) use.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from contacts_app import validators
+from contacts_app.tag_names import parse_tag_names
 from core import values
 
 from .. import notes
@@ -36,6 +38,23 @@ def profile(kind: str) -> Parser:
         return normalized
 
     return parse
+
+
+# Separators of several tags in one cell: Kontor's comma, a semicolon, Google's " ::: ".
+TAG_SEPARATORS = re.compile(r"\s*(?::::|;)\s*")
+# Google Contacts' own groups, which every contact of its export carries.
+SYSTEM_LABELS = frozenset({"* mycontacts", "* my contacts", "* starred"})
+
+
+def tags(value: str) -> tuple[str, ...]:
+    """The tag names of a cell, each once (compared as tags compare), without Google's groups
+    of every contact; the ValidationError of `parse_tag_names` for a name that cannot be one."""
+    parts = [
+        part.strip().lstrip("*").strip()
+        for part in TAG_SEPARATORS.split(value)
+        if " ".join(part.split()).casefold() not in SYSTEM_LABELS
+    ]
+    return tuple(parse_tag_names(parts))
 
 
 def _person_columns(n: int) -> list[Column]:
@@ -363,6 +382,15 @@ def shared_contact_columns(
             "Archived",
             values.parse_bool,
             format=_("1 or ja (yes) for an archived contact; empty: active"),
+        ),
+        Column(
+            "tags",
+            "Schlagwörter",
+            "Tags",
+            tags,
+            aliases=("Schlagwort", "Kategorien", "Categories", "Labels"),
+            format=_("Tag names separated by commas or semicolons; new ones are created"),
+            example="Stammkunde, Newsletter",
         ),
         Column(
             "note",

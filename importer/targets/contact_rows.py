@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 
 from contacts_app import postal_codes, validators
 from contacts_app.history import plain
-from contacts_app.models import Contact, ContactPerson, Note, WebProfile
+from contacts_app.models import Contact, ContactPerson, ContactTag, Note, WebProfile
+from contacts_app.tag_names import name_keys, sorted_names
 from core.folding import fold
 
 from ..checking import RowOutcome
 from ..columns import Column
+from .contact_extras import RowPlan, arrange_row
 from .contact_kinds import row_kind
 
 PERSON_FIELDS = (
@@ -36,7 +38,9 @@ PERSON_FIELDS = (
     "mobile",
 )
 CONTACT_FIELDS = frozenset(
-    f.name for f in Contact._meta.get_fields() if getattr(f, "concrete", False)
+    f.name
+    for f in Contact._meta.get_fields()
+    if getattr(f, "concrete", False) and not f.many_to_many
 ) - {"id", "organization", "version", "search_text", "display_name", "sort_name"}
 
 
@@ -90,9 +94,12 @@ def split(values: dict[str, Any]) -> tuple[dict, list[dict], list[tuple[str, str
     return contact, persons, _profiles(values), (notes,) if isinstance(notes, str) else notes
 
 
-def check_row(row: RowOutcome, columns: dict[str, Column]) -> None:
+def check_row(row: RowOutcome, columns: dict[str, Column], plan: RowPlan | None = None) -> None:
     """What a contact needs beyond its cells: a name, persons only for companies, postal codes
-    and a tax number that fit the country (stored in the country's usual form)."""
+    and a tax number that fit the country (stored in the country's usual form). With a `plan`,
+    the row's import columns are put in place first (`contact_extras.arrange_row`)."""
+    if plan is not None:
+        arrange_row(row, plan)
     values = row.values
     _normalize_by_country(row, columns)
     row.parts = split(values)
@@ -162,7 +169,7 @@ def children_of(contacts: Iterable[Contact]) -> dict[int, dict[str, Any]]:
     """The contact persons (by folded name), web profiles and notes the contacts have."""
     ids = [c.pk for c in contacts]
     found: dict[int, dict[str, Any]] = defaultdict(
-        lambda: {"persons": set(), "profiles": set(), "notes": set()}
+        lambda: {"persons": set(), "profiles": set(), "notes": set(), "tags": []}
     )
     if not ids:
         return found
@@ -176,7 +183,20 @@ def children_of(contacts: Iterable[Contact]) -> dict[int, dict[str, Any]]:
         found[cid]["profiles"].add((kind, value))
     for cid, text in Note.objects.filter(contact_id__in=ids).values_list("contact_id", "text"):
         found[cid]["notes"].add(text.strip())
+    for cid, name in ContactTag.objects.filter(contact_id__in=ids).values_list(
+        "contact_id", "tag__name"
+    ):
+        found[cid]["tags"].append(name)
     return found
+
+
+def new_tags(row: RowOutcome, contact: Contact, children) -> list[str]:
+    """The row's tags that `contact` does not carry yet (an import adds tags, it never takes
+    one away), compared as tag names compare ("Müller" is "Mueller")."""
+    carried = {key for name in children[contact.pk]["tags"] for key in name_keys(name)}
+    return [
+        name for name in row.values.get("tags", ()) if not carried.intersection(name_keys(name))
+    ]
 
 
 def new_children(row: RowOutcome, contact: Contact, children) -> tuple[list, list, list[str]]:
@@ -207,4 +227,7 @@ def field_changes(row: RowOutcome, contact: Contact, children) -> dict[str, tupl
         changed["profiles"] = ("", ", ".join(value for _kind, value in profiles))
     if notes:
         changed["note"] = ("", "\n\n".join(notes))
+    if added := new_tags(row, contact, children):
+        carried = children[contact.pk]["tags"]
+        changed["tags"] = (", ".join(carried), ", ".join(sorted_names([*carried, *added])))
     return changed

@@ -16,9 +16,10 @@ from django.db.models import Model
 from django.urls import reverse
 
 from accounts.models import User
-from contacts_app.history import KIND, NOTE_KIND
-from contacts_app.models import Contact, ContactPerson, Note, WebProfile
+from contacts_app.history import KIND, NOTE_KIND, TAG_KIND
+from contacts_app.models import Contact, ContactPerson, ContactTag, Note, Tag, WebProfile
 from contacts_app.services import former_numbers_of, refresh_derived_fields
+from contacts_app.tag_names import name_keys
 from core.folding import fold
 from history.models import Action, Change, ChangeSet
 from history.services import record_changes, record_deletions
@@ -85,6 +86,7 @@ def undo_contacts(
     bulk.delete_rows(Contact, doomed)
     record_changes(changeset, _revert(reverted, by=by, now=now))
     record_changes(changeset, _remove_added_notes(source))
+    record_changes(changeset, _remove_created_tags(source))
     outcome.deleted, outcome.reverted = len(doomed), len(reverted)
     outcome.kept.sort(key=lambda k: fold(k["name"]))
     return outcome
@@ -108,6 +110,7 @@ def _revert(changes: list[Change], *, by: User | None, now: datetime) -> list[Ch
     former = former_numbers_of(ids)
     old_persons: dict[int, list[dict]] = {}
     old_profiles: dict[int, list[dict]] = {}
+    old_tags: dict[int, list[str]] = {}
     fields: set[str] = set()
     history = []
     for change in changes:
@@ -117,6 +120,8 @@ def _revert(changes: list[Change], *, by: User | None, now: datetime) -> list[Ch
                 old_persons[contact.pk] = old
             elif name == "profiles":
                 old_profiles[contact.pk] = old
+            elif name == "tags":
+                old_tags[contact.pk] = old
             else:
                 setattr(contact, name, restored_value(Contact, name, old))
                 fields.add(name)
@@ -139,7 +144,35 @@ def _revert(changes: list[Change], *, by: User | None, now: datetime) -> list[Ch
     )
     _replace_children(ContactPerson, old_persons)
     _replace_children(WebProfile, old_profiles)
+    _replace_tags(old_tags)
     return history
+
+
+def _replace_tags(old: dict[int, list[str]]) -> None:
+    """The contacts' tags as they were before the import, by name (a tag deleted since is
+    not made again)."""
+    if not old:
+        return
+    ids = list(old)
+    organization_of = dict(
+        Contact.all_objects.filter(pk__in=bulk.one_of(ids)).values_list("pk", "organization_id")
+    )
+    tags = Tag.objects.filter(organization_id__in=set(organization_of.values()))
+    by_key = {
+        (tag.organization_id, key): tag.pk
+        for tag in tags
+        for key in (tag.folded_name, tag.spelled_name)
+    }
+    ContactTag.objects.filter(contact_id__in=bulk.one_of(ids)).delete()
+    pairs = set()
+    for pk, names in old.items():
+        for name in names:
+            folded, spelled = name_keys(name)
+            organization = organization_of[pk]
+            tag = by_key.get((organization, folded)) or by_key.get((organization, spelled))
+            if tag is not None:
+                pairs.add((pk, tag))
+    ContactTag.objects.bulk_create([ContactTag(contact_id=pk, tag_id=t) for pk, t in pairs])
 
 
 def _replace_children(model: type[Model], old: dict[int, list]) -> None:
@@ -170,6 +203,28 @@ def _remove_added_notes(source: ChangeSet) -> list[Change]:
             fields={"text": [text, None]},
         )
         for pk, contact_id, text in notes
+    ]
+
+
+def _remove_created_tags(source: ChangeSet) -> list[Change]:
+    """Delete the tags the import created that no contact carries any more (a colleague may
+    have given one to a contact since: then it stays)."""
+    created = Change.objects.filter(changeset=source, kind=TAG_KIND, action=Action.CREATED)
+    ids = list(created.values_list("object_id", flat=True))
+    if not ids:
+        return []
+    carried = set(
+        ContactTag.objects.filter(tag_id__in=bulk.one_of(ids)).values_list("tag_id", flat=True)
+    )
+    doomed = list(
+        Tag.objects.filter(pk__in=bulk.one_of([pk for pk in ids if pk not in carried])).values_list(
+            "pk", "name"
+        )
+    )
+    Tag.objects.filter(pk__in=bulk.one_of([pk for pk, _name in doomed])).delete()
+    return [
+        Change(kind=TAG_KIND, object_id=pk, action=Action.DELETED, fields={"name": [name, None]})
+        for pk, name in doomed
     ]
 
 

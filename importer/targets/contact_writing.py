@@ -15,8 +15,16 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
-from contacts_app.history import KIND, NOTE_KIND, contact_state
-from contacts_app.models import Contact, ContactPerson, Note, NumberSequence, WebProfile
+from contacts_app.history import KIND, NOTE_KIND, TAG_KIND, contact_state
+from contacts_app.models import (
+    Contact,
+    ContactPerson,
+    ContactTag,
+    Note,
+    NumberSequence,
+    Tag,
+    WebProfile,
+)
 from contacts_app.search import indexed_in_bulk
 from contacts_app.services import (
     NumberRangeExhausted,
@@ -26,6 +34,8 @@ from contacts_app.services import (
     refresh_derived_fields,
     settle_contact_values,
 )
+from contacts_app.tag_names import name_keys
+from contacts_app.tags import resolve_tags
 from history.models import Action, Change, ChangeSet
 from history.services import differences, record_changes, record_creations
 
@@ -33,7 +43,7 @@ from .. import bulk
 from ..checking import CheckResult, RowOutcome
 from ..reading import ImportFileError
 from .contact_kinds import row_kind
-from .contact_rows import children_of, new_children, split
+from .contact_rows import children_of, new_children, new_tags, split
 
 BATCH = 500
 
@@ -83,9 +93,49 @@ def write_contacts(
     record_creations(
         changeset, kind=KIND, table=Contact._meta.db_table, id_ranges=bulk.id_ranges(ids)
     )
+    tagged: dict[int, list[str]] = {
+        pk: list(row.values["tags"])
+        for pk, row in zip(ids, [b[4] for b in (*with_number, *without_number)], strict=True)
+        if row.values.get("tags")
+    }
     updates = [row for row in result.rows if row.status == "update"]
-    record_changes(changeset, _update(updates, by=by, now=now))
+    record_changes(changeset, _update(updates, by=by, now=now, tagged=tagged))
+    _give_tags(organization, tagged, changeset)
     return ids
+
+
+def _give_tags(
+    organization: Organization, tagged: dict[int, list[str]], changeset: ChangeSet
+) -> None:
+    """The contacts (by id) get these tags in addition to theirs; missing tags are created
+    (and recorded, for the undo). A new contact's tags belong to its creation, an updated
+    one's are in its change."""
+    if not tagged:
+        return
+    existing = set(Tag.objects.filter(organization=organization).values_list("pk", flat=True))
+    tags = resolve_tags(organization, [name for names in tagged.values() for name in names])
+    record_changes(
+        changeset,
+        [
+            Change(
+                kind=TAG_KIND,
+                object_id=tag.pk,
+                action=Action.CREATED,
+                fields={"name": [None, tag.name]},
+            )
+            for tag in tags
+            if tag.pk not in existing
+        ],
+    )
+    by_key = {key: tag.pk for tag in tags for key in (tag.folded_name, tag.spelled_name)}
+    pairs = {
+        (pk, by_key.get(folded) or by_key[spelled])
+        for pk, names in tagged.items()
+        for folded, spelled in map(name_keys, names)
+    }
+    ContactTag.objects.bulk_create(
+        [ContactTag(contact_id=pk, tag_id=tag) for pk, tag in sorted(pairs)], batch_size=2000
+    )
 
 
 def _build(row: RowOutcome, *, organization: Organization, roles: dict, by: User | None):
@@ -102,7 +152,7 @@ def _build(row: RowOutcome, *, organization: Organization, roles: dict, by: User
     settle_contact_values(contact, kind=contact["kind"])
     if not fields.get("billing_country"):
         contact["billing_country"] = "DE"
-    return contact, persons, profiles, notes
+    return contact, persons, profiles, notes, row
 
 
 def _insert(built: list, *, by: User | None, now) -> list[int]:
@@ -110,13 +160,13 @@ def _insert(built: list, *, by: User | None, now) -> list[int]:
     if not built:
         return []
     contacts = []
-    for contact, persons, _profiles, _note in built:
+    for contact, persons, _profiles, _note, _row in built:
         contact.update(derived_fields(contact, persons))
         contacts.append(contact)
     ids = bulk.insert_rows(Contact, contacts, now=now)
     persons, profiles, notes = [], [], []
     author = by.pk if by else None
-    for pk, (_c, row_persons, row_profiles, row_notes) in zip(ids, built, strict=True):
+    for pk, (_c, row_persons, row_profiles, row_notes, _row) in zip(ids, built, strict=True):
         persons += [{"contact_id": pk, **p} for p in row_persons]
         profiles += [{"contact_id": pk, "kind": k, "value": v} for k, v in row_profiles]
         # In the cell's order, oldest first: the ids keep that order for the next export.
@@ -127,8 +177,11 @@ def _insert(built: list, *, by: User | None, now) -> list[int]:
     return ids
 
 
-def _update(rows: list[RowOutcome], *, by: User | None, now: datetime) -> list[Change]:
-    """Apply the rows to their contacts; return what changed, for the history."""
+def _update(
+    rows: list[RowOutcome], *, by: User | None, now: datetime, tagged: dict[int, list[str]]
+) -> list[Change]:
+    """Apply the rows to their contacts; return what changed, for the history. The tags each
+    row adds are put into `tagged` (by contact id) for `_give_tags`."""
     if not rows:
         return []
     contacts = [row.existing for row in rows]
@@ -147,9 +200,12 @@ def _update(rows: list[RowOutcome], *, by: User | None, now: datetime) -> list[C
     for row in rows:
         contact = row.existing
         persons, profiles = persons_of[contact.pk], profiles_of[contact.pk]
-        before = contact_state(contact, persons, profiles)
+        carried = children[contact.pk]["tags"]
+        before = contact_state(contact, persons, profiles, tags=carried)
         fields, *_ = split(row.values)
         added_persons, added_profiles, added_notes = new_children(row, contact, children)
+        if added_tags := new_tags(row, contact, children):
+            tagged[contact.pk] = added_tags
         fields = dict(fields)
         settle_contact_values(fields, kind=contact.kind)
         for name, value in fields.items():
@@ -167,6 +223,7 @@ def _update(rows: list[RowOutcome], *, by: User | None, now: datetime) -> list[C
             contact,
             persons + added,
             [*profiles, *({"kind": k, "value": v} for k, v in added_profiles)],
+            tags=[*carried, *added_tags],
         )
         history.append(
             Change(

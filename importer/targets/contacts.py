@@ -10,6 +10,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cached_property, partial
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -26,6 +27,7 @@ from ..checking import (
     CheckResult,
     Group,
     ImportChoices,
+    MixedRows,
     OnDuplicate,
     RowChoice,
     RowOutcome,
@@ -40,6 +42,7 @@ from ..resources import contact_resource
 from ..undoing import UndoOutcome
 from .base import FinishedImport, ImportTarget
 from .contact_columns import PROFILE_NAMES, contact_columns, profile_key
+from .contact_extras import RowPlan, import_columns
 from .contact_kinds import kind_name, row_kind
 from .contact_matching import probable_matches, same_contact
 from .contact_rows import check_row, children_of, field_changes, person_columns, person_numbers
@@ -52,6 +55,7 @@ class ContactTarget(ImportTarget):
     with the role's number (and the key of its column)."""
 
     model = Contact
+    recognises_exports = True
     records_label = gettext_lazy("Show contacts")
     reads_vcards = True
 
@@ -114,12 +118,26 @@ class ContactTarget(ImportTarget):
     def records_url(self) -> str:
         return f"{reverse('contacts:list')}?role={self.role}"
 
-    def check_file(self, parsed: ParsedFile, mapping: Sequence[str]) -> list[RowOutcome]:
+    @cached_property
+    def import_columns(self) -> Sequence[Column]:
+        return [*self.columns, *import_columns()]
+
+    def import_columns_for(self, headers: Sequence[str]) -> list[Column]:
+        """`columns_for(headers)` and the columns a contact file only brings in."""
+        return [*self.columns_for(headers), *import_columns()]
+
+    def check_file(
+        self, parsed: ParsedFile, mapping: Sequence[str], *, mixed_rows: str = ""
+    ) -> list[RowOutcome]:
+        assigned = zip(parsed.headers, mapping, strict=False)
+        plan = RowPlan.for_file(
+            {key: header for header, key in assigned if key}, mixed_rows or MixedRows.COMPANY
+        )
         return check_file_rows(
             parsed,
             mapping,
-            self.columns_for(parsed.headers),
-            check_row=check_row,
+            self.import_columns_for(parsed.headers),
+            check_row=partial(check_row, plan=plan),
             number_key=self.number_key,
         )
 

@@ -123,7 +123,9 @@ class ProductTarget(ImportTarget):
     def records_url(self) -> str:
         return reverse("products:list")
 
-    def check_file(self, parsed: ParsedFile, mapping: Sequence[str]) -> list[RowOutcome]:
+    def check_file(
+        self, parsed: ParsedFile, mapping: Sequence[str], *, mixed_rows: str = ""
+    ) -> list[RowOutcome]:
         return check_file_rows(
             parsed, mapping, self.columns, check_row=check_row, number_key=self.number_key
         )

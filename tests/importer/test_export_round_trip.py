@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 # Letters as names have them, digits, punctuation, and what starts a spreadsheet formula.
 LETTERS = "abcdefghijklmnopqrstuvwxyzäöüßéèçłñ ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ0123456789"
 MARKS = ".,;:&/()'\"„“–-+=@#%!?_*"
-word = st.text(alphabet=LETTERS + MARKS, min_size=1, max_size=24)
+word = st.text(alphabet=LETTERS + MARKS, min_size=1, max_size=24).filter(str.strip)
 maybe = lambda strategy: st.one_of(st.just(""), strategy)  # noqa: E731
 note_text = st.lists(
     st.one_of(word, st.just("----"), st.just("-----"), st.just("")), min_size=1, max_size=4

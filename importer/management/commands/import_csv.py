@@ -13,8 +13,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organization
-from importer import services
-from importer.checking import Group, OnDuplicate, RowChoice, missing_required
+from importer import known_exports, services
+from importer.checking import Group, MixedRows, OnDuplicate, RowChoice, missing_required
 from importer.reading import ImportFileError, check_size
 from importer.targets import target_keys
 
@@ -54,6 +54,12 @@ class Command(BaseCommand):
             help="a row without a number that matches a contact by e-mail address, or by name "
             "and postal code: update that contact, import it as new, or skip it (default: skip)",
         )
+        parser.add_argument(
+            "--every-row-a-person",
+            action="store_true",
+            help="a row with a company name and a person's name becomes a person (the company's "
+            "name goes into the note), not a company with that contact person",
+        )
         parser.add_argument("--errors-to", help="write the invalid rows with reasons here")
 
     def handle(self, *args, **options):
@@ -85,7 +91,19 @@ class Command(BaseCommand):
         except (ImportFileError, LookupError) as error:
             self.stderr.write(f"Refused: {error}")
             sys.exit(1)
-        missing = missing_required(run.mapping, run.import_target.columns)
+        target = run.import_target
+        export = None if parsed.is_vcard else known_exports.recognise(parsed.headers, target)
+        if export is not None:
+            self.stdout.write(f"Recognised: {export.label}")
+        suggested = known_exports.suggestions(
+            parsed.headers, run.mapping, target.import_columns_for(parsed.headers), export
+        )
+        for index, column in suggested.items():
+            self.stdout.write(
+                f"Not imported: {parsed.headers[index]!r} (looks like {column.en!r}; a "
+                "suggestion is not applied: rename the column to import it)"
+            )
+        missing = missing_required(run.mapping, target.import_columns)
         if missing:
             services.discard(run)
             names = ", ".join(c.de for c in missing)
@@ -93,6 +111,8 @@ class Command(BaseCommand):
             sys.exit(1)
         run.on_duplicate = options["on_duplicate"]
         run.save(update_fields=["on_duplicate"])
+        if options["every_row_a_person"]:
+            services.set_mixed_rows(run, MixedRows.PERSONS)
         services.set_choices(
             run,
             on_mismatch=options["on_mismatch"],
