@@ -247,6 +247,7 @@ class ContactCreate(ContactFormMixin, CreateView):
             persons=form.person_rows(),
             profiles=form.profile_rows(),
             tags=form.tag_names(),
+            first_note=form.first_note_text(),
             by=self.request.user,
         )
 
