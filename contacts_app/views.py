@@ -40,6 +40,7 @@ from history.models import Change
 from . import services
 from .bulk_forms import export_formats
 from .forms import ContactFilterForm, ContactForm, ListColumnsForm, NoteForm, list_query
+from .found_via import found_via
 from .history import KIND, timeline
 from .list_columns import (
     COLUMNS,
@@ -112,7 +113,7 @@ class ContactList(OrganizationMixin, FilteredListMixin, ListView):
         table = ContactTable(
             contacts,
             columns,
-            Rows(shown_tags, row_labels(), list_prefix()),
+            Rows(shown_tags, row_labels(), list_prefix(), found_via(contacts, self.flt.query)),
             selectable=self.can(Role.MEMBER),
         )
         without_sort = self.request.GET.copy()
