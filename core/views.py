@@ -6,7 +6,10 @@ login, role and tenancy checks.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
@@ -147,6 +150,30 @@ class ArchiveView(ObjectActionView):
         return str(template) % {"name": obj}
 
 
+# Characters no file name should carry: path separators, quotes, control characters.
+UNSAFE_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f"/\\:*?<>|]+')
+
+
+# German letters spelled out in the ASCII fallback, as a German reader would.
+SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+SPELLED_OUT[ord("ß")] = "ss"
+
+
+def disposition(filename: str, *, as_attachment: bool = True) -> str | None:
+    """The Content-Disposition of a download named `filename`: a name beyond ASCII
+    ("Bäckerei Müller.vcf") as `filename*` (RFC 6266, RFC 5987), with a plain ASCII
+    `filename` ("Baeckerei Mueller.vcf") for clients that do not read the other."""
+    filename = re.sub(r"\s+", " ", UNSAFE_IN_FILE_NAMES.sub(" ", filename)).strip() or "download"
+    if filename.isascii():
+        return content_disposition_header(as_attachment, filename)
+    stem, dot, extension = filename.rpartition(".") if "." in filename else (filename, "", "")
+    ascii_stem = unicodedata.normalize("NFKD", stem.translate(SPELLED_OUT))
+    ascii_stem = re.sub(r"\s+", " ", ascii_stem.encode("ascii", "ignore").decode()).strip()
+    fallback = (ascii_stem or "download") + dot + extension.encode("ascii", "ignore").decode()
+    kind = "attachment" if as_attachment else "inline"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 class DownloadView(View):
     """A file made on request: subclasses implement `get_file()` → (data, content type, name)."""
 
@@ -159,6 +186,6 @@ class DownloadView(View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         data, content_type, filename = self.get_file()
         response = HttpResponse(data, content_type=content_type)
-        if disposition := content_disposition_header(self.as_attachment, filename):
-            response["Content-Disposition"] = disposition
+        if header := disposition(filename, as_attachment=self.as_attachment):
+            response["Content-Disposition"] = header
         return response
