@@ -67,3 +67,12 @@ def test_a_draft_left_for_a_day_is_dropped_at_the_next_upload(bob_client):
     assert old.status == ImportRun.Status.DISCARDED
     assert old.file_data is None
     assert bob_client.get(f"/import/runs/{old.pk}/columns/", **EN).status_code == 404
+
+
+def test_the_import_and_undo_buttons_say_they_are_working_in_german(bob_client):
+    run = upload(bob_client, "kunden.csv")
+    preview = bob_client.get(f"/import/runs/{run.pk}/preview/", **DE).content.decode()
+    assert 'data-busy="Wird importiert …"' in preview
+    bob_client.post(f"/import/runs/{run.pk}/confirm/", **DE)
+    result = bob_client.get(f"/import/runs/{run.pk}/", **DE).content.decode()
+    assert 'data-busy="Wird rückgängig gemacht …"' in result
