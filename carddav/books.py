@@ -24,6 +24,7 @@ from django.http import Http404
 from accounts.models import Membership, Organization, Role, User
 from contacts_app.history import KIND
 from contacts_app.models import Contact, ContactPerson, Note, WebProfile
+from contacts_app.tags import tag_names_by_contact
 from history.models import Action, Change
 
 from .cards import Card, contact_card, contact_card_name, person_card
@@ -179,8 +180,8 @@ def render_cards(
 ) -> list[Card]:
     """The cards of `contacts` (live, not archived, of `organization`) and of their persons.
 
-    Four queries for persons, profiles, notes and latest changes; `whole` reads those of the
-    whole book instead of asking for a list of ids.
+    Five queries for persons, profiles, notes, tags and latest changes; `whole` reads those of
+    the whole book instead of asking for a list of ids (the tags are always asked by id).
     """
     ids = None if whole else [c.pk for c in contacts]
     persons = _children(ContactPerson, organization, ids, ("-is_primary", "last_name", "id"))
@@ -194,11 +195,16 @@ def render_cards(
     ordered = notes_rows.order_by("-created_at", "-id")
     for contact_id, text in ordered.values_list("contact_id", "text"):
         notes[contact_id].append(text)
+    tags = tag_names_by_contact([c.pk for c in contacts])
     cards = []
     for contact in contacts:
         changed = last.get(contact.pk, 0)
         tag = etag(contact.pk, contact.version, changed)
-        cards.append(contact_card(contact, profiles[contact.pk], notes[contact.pk], tag, version))
+        cards.append(
+            contact_card(
+                contact, profiles[contact.pk], notes[contact.pk], tag, version, tags[contact.pk]
+            )
+        )
         for person in persons[contact.pk] if contact.is_company else ():
             person.contact = contact
             tag = etag(contact.pk, contact.version, changed, person.pk)

@@ -96,6 +96,18 @@ class ReadCard:
         line = self.first("NOTE")
         return line.text if line else None
 
+    @property
+    def categories(self) -> list[str] | None:
+        """The card's CATEGORIES (Kontor's tags), or None when it has no such line: a client
+        that does not keep categories leaves the contact's tags as they are."""
+        found = self.all("CATEGORIES")
+        if not found:
+            return None
+        names = []
+        for _index, line in found:
+            names += [n.strip() for n in stringToTextValues(str(line.content.value)) if n.strip()]
+        return names
+
     def name_parts(self) -> list[str]:
         """N as [family, given, additional, prefix, suffix] (empty strings when missing)."""
         line = self.first("N")

@@ -96,7 +96,7 @@ def contact_input(card: ReadCard, contact: Contact | None) -> ContactInput:
         kind = Contact.Kind.COMPANY if card.is_company else Contact.Kind.PERSON
         data = {"kind": kind, "is_customer": True, "is_supplier": False}
     data["kind"] = kind
-    also_taken = {"UID", "FN", "N", "NOTE"}
+    also_taken = {"UID", "FN", "N", "NOTE", "CATEGORIES"}
     if kind == Contact.Kind.COMPANY:
         also_taken.add("ORG")
         data["company_name"] = card.organization or card.formatted_name

@@ -187,9 +187,11 @@ def write_contact_card(
     *,
     profiles: Iterable[WebProfile],
     notes: Iterable[Note | str],
+    tags: Sequence[str] = (),
     version: str = "3.0",
 ) -> str:
-    """The card of a company (with ORG, shown as a company by Apple's clients) or a person."""
+    """The card of a company (with ORG, shown as a company by Apple's clients) or a person;
+    its tags are its CATEGORIES."""
     card = CardWriter(version)
     card.add("UID", contact_card_uid(contact))
     if contact.is_company:
@@ -221,6 +223,8 @@ def write_contact_card(
     texts = [n if isinstance(n, str) else n.text for n in notes]
     if texts:
         card.add("NOTE", "\n\n".join(texts))
+    if tags:
+        card.add("CATEGORIES", ",".join(escape(t) for t in tags), raw=True)
     numbers = [
         f"{role} {number}"
         for role, number in (
@@ -279,8 +283,9 @@ def contact_card(
     notes: Sequence[Note | str],
     etag: str,
     version: str = "3.0",
+    tags: Sequence[str] = (),
 ) -> Card:
-    text = write_contact_card(contact, profiles=profiles, notes=notes, version=version)
+    text = write_contact_card(contact, profiles=profiles, notes=notes, tags=tags, version=version)
     return Card(contact_card_name(contact), contact_card_uid(contact), text, contact, None, etag)
 
 

@@ -18,6 +18,7 @@ from contacts_app import services
 from contacts_app.forms import ContactForm, ContactPersonForm
 from contacts_app.history import PERSON_FIELDS, contact_state
 from contacts_app.models import Contact, ContactPerson
+from contacts_app.tags import tags_would_change
 from history.models import Source
 from history.services import Via
 
@@ -112,9 +113,17 @@ def put(book: Book, device: Device, name: str, body: str, if_match: str, if_none
     return 204
 
 
+def _with_categories(data: dict, card) -> dict:
+    """The form data with the card's CATEGORIES as the contact's tags (checked as the form
+    checks tags), when the card has that line."""
+    if card.categories is not None:
+        data = {**data, "tags": card.categories}
+    return data
+
+
 def _create(book: Book, device: Device, name: str, card) -> Contact:
     entered = contact_input(card, None)
-    form = ContactForm(data=entered.data)
+    form = ContactForm(data=_with_categories(entered.data, card))
     if not form.is_valid():
         raise _refuse_invalid(form_errors(form))
     data = form.contact_data()
@@ -129,6 +138,7 @@ def _create(book: Book, device: Device, name: str, card) -> Contact:
             data=data,
             persons=[],
             profiles=form.profile_rows(),
+            tags=form.tag_names(),
             by=device.user,
             via=via(device),
         )
@@ -146,11 +156,15 @@ def _update_contact(device: Device, contact: Contact, card) -> None:
     version = contact.version
     notes = [n.text for n in contact.notes.all()]
     entered = contact_input(card, contact)
-    form = ContactForm(data=entered.data, instance=contact)
+    form = ContactForm(data=_with_categories(entered.data, card), instance=contact)
     if not form.is_valid():
         raise _refuse_invalid(form_errors(form))
     data = {**form.contact_data(), "card_properties": entered.card_properties}
-    if _is_unchanged(contact, data, form.profile_rows()):
+    # Without CATEGORIES the tags stay: not every client keeps them.
+    tags = form.tag_names() if card.categories is not None else None
+    if tags is not None and not tags_would_change(contact, tags):
+        tags = None
+    if tags is None and _is_unchanged(contact, data, form.profile_rows()):
         _take_note(contact, device, entered.note, "\n\n".join(notes))
         return  # the card as the phone had it: nothing to save, the ETag stays
     try:
@@ -158,6 +172,7 @@ def _update_contact(device: Device, contact: Contact, card) -> None:
             contact=contact,
             data=data,
             profiles=form.profile_rows(),
+            tags=tags,
             expected_version=version,
             by=device.user,
             via=via(device),

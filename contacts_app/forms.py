@@ -22,7 +22,7 @@ from .selectors import ContactFilter, row_count
 from .services import NUMBER_RANGES, settle_shipping_address
 from .tag_forms import TagsField
 from .tag_names import sorted_names
-from .widgets import QuickSelect
+from .widgets import QuickSelect, SuggestingInput
 
 # What a person types into a contact: every field of the contact but those the code sets
 # (numbers are handed out, archiving is an action of its own).
@@ -31,6 +31,27 @@ NOT_TYPED |= {"archived", "card_properties"}  # a phone's card keeps what no fie
 CONTACT_FIELDS = [
     f.name for f in Contact._meta.concrete_fields if f.editable and f.name not in NOT_TYPED
 ]
+
+# The salutations offered (stored as written in a German letter, each with a label in the
+# user's language); any other may be typed, and none is the empty field.
+SALUTATIONS = [("Herr", _("Mr")), ("Frau", _("Ms")), ("Divers", _("Mx (diverse)"))]
+
+
+def salutation_input() -> SuggestingInput:
+    return SuggestingInput(SALUTATIONS, attrs={"placeholder": _("none"), "autocomplete": "off"})
+
+
+class RequiredForKindField(forms.CharField):
+    """A field that the contact's kind asks for (the company's name, the person's last name):
+    shown as required, as it is wherever its section is shown, but asked for by the form's
+    clean(), which knows the kind."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=True, **kwargs)
+        self.widget.attrs["aria-required"] = "true"
+
+    def validate(self, value: Any) -> None:
+        """Nothing here: an empty value is refused by the form, and only for its kind."""
 
 
 class ContactPersonForm(forms.ModelForm):
@@ -49,7 +70,7 @@ class ContactPersonForm(forms.ModelForm):
             "is_primary",
         ]
         widgets = {
-            "salutation": forms.TextInput(attrs={"list": "salutation-suggestions"}),
+            "salutation": salutation_input(),
             "phone": forms.TextInput(attrs={"type": "tel"}),
             "mobile": forms.TextInput(attrs={"type": "tel"}),
         }
@@ -149,13 +170,26 @@ class ContactForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     confirm_duplicate = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    company_name = RequiredForKindField(
+        label=_("Company name"), max_length=Contact._meta.get_field("company_name").max_length
+    )
+    last_name = RequiredForKindField(
+        label=_("Last name"), max_length=Contact._meta.get_field("last_name").max_length
+    )
+    first_note = forms.CharField(
+        label=_("First note"),
+        required=False,
+        max_length=Note._meta.get_field("text").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: saved as the contact's first note."),
+    )
 
     class Meta:
         model = Contact
         fields = CONTACT_FIELDS
         widgets = {
             "kind": forms.RadioSelect,
-            "salutation": forms.TextInput(attrs={"list": "salutation-suggestions"}),
+            "salutation": salutation_input(),
             **{f: forms.EmailInput(attrs={"autocomplete": "off"}) for f in Contact.EMAIL_FIELDS},
             **{f: forms.TextInput(attrs={"type": "tel"}) for f in Contact.PHONE_FIELDS},
         }
@@ -168,7 +202,7 @@ class ContactForm(forms.ModelForm):
             self.fields["kind"].disabled = True
             self.fields["kind"].help_text = _("A contact stays a company or a person.")
             self.fields["version"].initial = self.instance.version
-        self.fields["company_name"].label = _("Company name")
+            del self.fields["first_note"]  # notes of a saved contact are written on its page
         for name in ("billing_country", "shipping_country"):
             field = self.fields[name]
             field.widget = QuickSelect(choices=field.choices, attrs={"class": "form-select"})
@@ -245,6 +279,9 @@ class ContactForm(forms.ModelForm):
 
     def tag_names(self) -> list[str]:
         return self.cleaned_data.get("tags", [])
+
+    def first_note_text(self) -> str:
+        return self.cleaned_data.get("first_note", "").strip()
 
     def person_rows(self) -> list[dict]:
         return _without_delete(self.persons.people())

@@ -12,7 +12,7 @@ value from the database goes through `escape` (html.escape, as Django's own esca
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import NamedTuple
 
@@ -56,6 +56,8 @@ class Rows:
     tags: Mapping[int, Sequence[ShownTag]]  # contact id → its tags, in name order
     labels: Mapping[str, str]
     prefix: str  # the list's URL: a contact's page is prefix + id + "/"
+    # contact id → the contact person or e-mail address a search found it through
+    found_via: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,11 @@ def _name(c: Contact, rows: Rows) -> str:
     name = escape(c.display_name) if c.display_name else rows.labels["no_name"]
     archived = rows.labels["archived"] if c.archived else ""
     link = f'<a class="fw-semibold link-body-emphasis" href="{rows.prefix}{c.pk}/" data-row-link>'
-    return f"{link}{name}</a>{archived}"
+    via = rows.found_via.get(c.pk)
+    if via:
+        via = rows.labels["via"] % {"name": escape(via)}
+        via = f'<div class="small text-body-secondary" data-found-via>{via}</div>'
+    return f"{link}{name}</a>{archived}{via or ''}"
 
 
 def _number(c: Contact, rows: Rows) -> str:
@@ -216,6 +222,8 @@ def row_labels() -> dict[str, str]:
         "company": escape(gettext("Company")),
         "no_name": escape(gettext("(no name)")),
         "archived": f' <span class="badge text-bg-secondary">{archived}</span>',
+        # Found through a contact person or an e-mail address: "via Sabine Weiß".
+        "via": escape(gettext("via %(name)s")),
     }
 
 

@@ -3,8 +3,13 @@
 Every contact carries `search_text`: its names, numbers, e-mail addresses, phone numbers (also as
 bare digits) and city, and the same of its contact persons, folded to lower case without
 diacritics, with German umlauts also spelled out ("müller" is stored as "muller" and "mueller").
-A query is folded the same way and every word of it must occur somewhere; a query of only one-
-and two-letter words finds the contacts whose name starts with its first word instead.
+A query is folded the same way and every word of it must occur somewhere. The list's search
+asks for each word at the start of a word ("mü" finds "Bäckerei Müller", not "Lemuel"), so
+that typing one more letter never finds more: a word of the search text starts after a space
+(the text starts with one) or after a character that is neither letter nor digit, which
+`build_search_text` writes out as a word of its own ("lena" of "anna-lena", "example.de" of
+"zoe@example.de"). A query word that starts with such a character ("@example", ".ch") or has
+only digits (a phone number, a customer number) may stand anywhere.
 
 On SQLite an FTS5 table with the trigram tokenizer indexes `search_text`, so a substring query
 does not scan the table; on PostgreSQL pg_trgm GIN indexes do the same for LIKE, one for each of
@@ -98,8 +103,44 @@ def build_search_text(
             parts += phone_search_forms(phone)
     parts += [fold_variants(p) for p in places if p]
     parts += [fold_variants(k) for k in keywords if k]
+    inner = [w for part in parts for w in inner_words(part)]
+    if inner:
+        parts.append(" ".join(dict.fromkeys(inner)))
     # Contact persons often share the company's number; every form once keeps the index small.
-    return " | ".join(dict.fromkeys(parts))
+    return " " + " | ".join(dict.fromkeys(parts)) if parts else ""
+
+
+INNER_WORD = re.compile(r"(?<=[^\w\s]|_)(?=[^\W_])")
+
+
+def inner_words(text: str) -> list[str]:
+    """The words that start inside the words of `text`, after a character that is neither
+    letter nor digit: "anna-lena" → ["lena"], "j.weiss@mueller.de" → ["weiss@mueller.de",
+    "mueller.de", "de"]."""
+    found = []
+    for word in text.split():
+        found += [word[m.start() :] for m in INNER_WORD.finditer(word)]
+    return found
+
+
+def is_anchored(term: str) -> bool:
+    """Whether the list's search wants `term` at the start of a word (see the module's text)."""
+    return term[:1].isalnum() and not term.isdigit()
+
+
+def search_patterns(query: str, *, at_word_start: bool = False) -> list[str]:
+    """What `search_text` must contain for `query`: each term, after a space if it must start
+    a word."""
+    terms = query_terms(query)
+    if not at_word_start:
+        return terms
+    return [f" {t}" if is_anchored(t) else t for t in terms]
+
+
+def text_matches(query: str, search_text: str) -> bool:
+    """Whether a text built by `build_search_text` matches the list's search for `query` (the
+    database's rule, in Python: used to tell why a contact was found)."""
+    return all(p in search_text for p in search_patterns(query, at_word_start=True))
 
 
 def query_terms(query: str) -> list[str]:
@@ -119,7 +160,9 @@ def fts_match(terms: list[str]) -> str:
     """An FTS5 query for the terms the trigram index can find: each a quoted phrase, all AND-ed.
 
     A trigram phrase matches where the term occurs as a substring, like LIKE '%term%', but from
-    the index alone; LIKE makes SQLite read every candidate row's text again to check it.
+    the index alone; LIKE makes SQLite read every candidate row's text again to check it. A
+    term's leading space is part of its phrase: two letters at the start of a word are a
+    trigram too.
     """
     return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms if len(t) >= TRIGRAM)
 
@@ -130,22 +173,16 @@ def filter_by_query(
     *,
     matches: list[int] | None = None,
     organization: Organization | None = None,
+    at_word_start: bool = False,
 ) -> QuerySet:
-    """The contacts of `queryset` that contain every word of `query`.
+    """The contacts of `queryset` whose search text contains every word of `query`; with
+    `at_word_start`, as the list's search asks for them (see the module's text).
 
-    `matches` are the ids `matching_ids()` already had the full-text index find for `query`;
-    `organization` is the one `queryset` is limited to, if it is: on PostgreSQL the search then
-    reads only that organization's part of the index.
+    `matches` are the ids `matching_ids()` already had the full-text index find for `query`
+    (asked the same way); `organization` is the one `queryset` is limited to, if it is: on
+    PostgreSQL the search then reads only that organization's part of the index.
     """
-    terms = query_terms(query)
-    if terms and all(len(t) < TRIGRAM for t in terms):
-        # One or two letters are the start of a name, as in a phone's address book: so short a
-        # fragment occurs inside nearly every contact, and no index could find it there.
-        first, *rest = terms
-        queryset = name_starts_with(queryset, first)
-        for term in rest:
-            queryset = queryset.filter(search_text__contains=term)
-        return queryset
+    terms = search_patterns(query, at_word_start=at_word_start)
     if connection.vendor == "sqlite":
         if matches is not None:
             # One parameter however many ids: nothing to compile per id, nothing to run twice.
@@ -184,22 +221,14 @@ def _in_index_part(queryset: QuerySet, organization: Organization | None) -> Que
     )
 
 
-def name_starts_with(queryset: QuerySet, prefix: str) -> QuerySet:
-    """The contacts whose sort key (company name, or last and first name; folded) starts so."""
-    if connection.vendor == "sqlite":
-        # A range of the binary sort order uses the name index; SQLite's LIKE would not.
-        return queryset.filter(sort_name__gte=prefix, sort_name__lt=prefix + "\U0010ffff")
-    return queryset.filter(sort_name__startswith=prefix)
-
-
-def matching_ids(query: str) -> list[int] | None:
+def matching_ids(query: str, *, at_word_start: bool = False) -> list[int] | None:
     """The ids of the contacts (of every organization) the full-text index finds for `query`.
 
     None without a full-text index (PostgreSQL) or when no word of the query is long enough
     for it. The list page asks the index once and hands the ids to both of its queries (the
     count and the page) instead of having each of them ask again.
     """
-    match = fts_match(query_terms(query))
+    match = fts_match(search_patterns(query, at_word_start=at_word_start))
     if connection.vendor != "sqlite" or not match:
         return None
     with connection.cursor() as cursor:

@@ -68,7 +68,7 @@ class ContactFilter:
 
 def contact_list(organization: Organization, flt: ContactFilter) -> QuerySet[Contact]:
     """The list page's contacts: only the fields the list shows."""
-    matches = matching_ids(flt.query) if flt.query else None
+    matches = matching_ids(flt.query, at_word_start=True) if flt.query else None
     contacts = filtered_contacts(organization, flt, matches=matches).only(*LIST_FIELDS)
     if are_few(matches):
         first, *rest = SORTS.get(flt.sort, SORTS["name"])
@@ -180,7 +180,9 @@ def filtered_contacts(
         contacts = contacts.filter(Exists(carrying(tag_id, OuterRef("pk"))))
     if flt.ids:
         contacts = contacts.filter(pk__in=flt.ids)
-    contacts = filter_by_query(contacts, flt.query, matches=matches, organization=organization)
+    contacts = filter_by_query(
+        contacts, flt.query, matches=matches, organization=organization, at_word_start=True
+    )
     return contacts.order_by(*SORTS.get(flt.sort, SORTS["name"]))
 
 

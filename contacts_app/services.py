@@ -325,10 +325,11 @@ def create_contact(
     persons: Sequence[dict] = (),
     profiles: Sequence[dict] = (),
     tags: Sequence[str] = (),
+    first_note: str = "",
     via: Via = FORM,
 ) -> Contact:
-    """Create a contact with its contact persons, web profiles and tags (by name, created where
-    missing); numbers are assigned."""
+    """Create a contact with its contact persons, web profiles, tags (by name, created where
+    missing) and, if given, its first note; numbers are assigned."""
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
@@ -350,6 +351,8 @@ def create_contact(
                     before=None,
                     after=None,
                 )
+                if first_note:
+                    add_note(contact=contact, text=first_note, by=by, via=via)
                 return contact
         except IntegrityError:
             # Another request took the same number or created the sequence row first.

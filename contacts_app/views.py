@@ -18,7 +18,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils.formats import date_format
-from django.utils.text import slugify
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -40,6 +39,7 @@ from history.models import Change
 from . import services
 from .bulk_forms import export_formats
 from .forms import ContactFilterForm, ContactForm, ListColumnsForm, NoteForm, list_query
+from .found_via import found_via
 from .history import KIND, timeline
 from .list_columns import (
     COLUMNS,
@@ -61,7 +61,6 @@ from .selectors import (
     ordered_for_page,
     similar_contacts,
 )
-from .vcard import render_vcard
 
 PAGE_SIZE = 25
 
@@ -112,7 +111,7 @@ class ContactList(OrganizationMixin, FilteredListMixin, ListView):
         table = ContactTable(
             contacts,
             columns,
-            Rows(shown_tags, row_labels(), list_prefix()),
+            Rows(shown_tags, row_labels(), list_prefix(), found_via(contacts, self.flt.query)),
             selectable=self.can(Role.MEMBER),
         )
         without_sort = self.request.GET.copy()
@@ -247,6 +246,7 @@ class ContactCreate(ContactFormMixin, CreateView):
             persons=form.person_rows(),
             profiles=form.profile_rows(),
             tags=form.tag_names(),
+            first_note=form.first_note_text(),
             by=self.request.user,
         )
 
@@ -298,12 +298,22 @@ class ContactDelete(EditorMixin, DeleteView):
 
 
 class ContactVCard(OrganizationMixin, SingleObjectMixin, DownloadView):
+    """The contact's card as the address book (CardDAV) has it: a company's card is a company
+    card; with `?persons=1` each of its contact persons follows as a card of its own."""
+
     model = Contact
 
     def get_file(self) -> tuple[str, str, str]:
+        from carddav.books import render_cards  # the one writer of cards
+        from carddav.cards import CONTENT_TYPE
+
         contact = self.get_object()
-        filename = f"{slugify(str(contact)) or 'contact'}.vcf"
-        return render_vcard(contact), "text/vcard; charset=utf-8", filename
+        cards = render_cards(self.organization, [contact])
+        if self.request.GET.get("persons") == "1" and contact.is_company:
+            name = _("%(name)s with contact persons") % {"name": contact}
+        else:
+            cards, name = cards[:1], str(contact)
+        return "".join(card.text for card in cards), CONTENT_TYPE, f"{name or _('contact')}.vcf"
 
 
 class NoteAdd(OrganizationMixin, FragmentMixin, SingleObjectMixin, FormView):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.formats import number_format
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -56,7 +57,9 @@ def quick_reference_pdf(target: ImportTarget) -> bytes:
     pdf.cell(0, 10, pdf_text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     rules = [
-        _("File: CSV (.csv or .txt), at most %(size)s bytes (2 MB).") % {"size": f"{MAX_BYTES:,}"},
+        # Digits grouped as the reader's language groups them: 2.097.152 in German.
+        _("File: CSV (.csv or .txt), at most %(size)s bytes (2 MB).")
+        % {"size": number_format(MAX_BYTES, force_grouping=True)},
         _(
             "Encoding: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252; "
             "detected automatically, can be changed."

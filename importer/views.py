@@ -44,7 +44,8 @@ CSV = "text/csv; charset=utf-8"
 
 
 class ImportStart(OrganizationMixin, ListView):
-    """Every target with its template, quick reference and upload form; the past imports."""
+    """Every target with its template, quick reference and upload form; the past imports
+    (those imported, undone or not; never an upload that was not imported)."""
 
     model = ImportRun
     template_name = "importer/start.html"
@@ -55,7 +56,9 @@ class ImportStart(OrganizationMixin, ListView):
             super()
             .get_queryset()
             .select_related("created_by")
-            .exclude(status=ImportRun.Status.DISCARDED)
+            # Only what was imported: an upload never started is no import (and is dropped
+            # after a day, see services.discard_abandoned).
+            .filter(status__in=[ImportRun.Status.DONE, ImportRun.Status.UNDONE])
             .defer("file_data", "checked_rows", "failed_rows")[:HISTORY_LENGTH]
         )
 

@@ -191,7 +191,7 @@ def test_alice_creates_finds_annotates_and_downloads_a_company(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download vCard").click()
     download = download_info.value
-    assert download.suggested_filename == "nordlicht-handel-gmbh.vcf"
+    assert download.suggested_filename == "Nordlicht Handel GmbH.vcf"
     card = Path(download.path()).read_bytes().decode()
     assert card.startswith("BEGIN:VCARD\r\nVERSION:3.0\r\n")
     lines = card.replace("\r\n ", "").split("\r\n")
@@ -203,7 +203,12 @@ def test_alice_creates_finds_annotates_and_downloads_a_company(
         "URL:https://nordlicht.example",
     ]:
         assert expected in lines, expected
-    assert "Bergström" in card
+    # The company's card is the company's; its contact persons come on the second link.
+    assert "Bergström" not in card
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="with contact persons").click()
+    with_persons = Path(download_info.value.path()).read_bytes().decode()
+    assert with_persons.count("BEGIN:VCARD") == 3 and "Bergström" in with_persons
 
 
 def assert_fits_the_viewport(page) -> None:

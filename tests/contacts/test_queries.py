@@ -61,8 +61,20 @@ def queries_for(client, url: str, params: dict, **headers) -> int:
         {"q": "maier", "page": "2"},
         {"tag": "VIP"},
         {"tag": "VIP", "q": "maier", "sort": "-changed"},
+        {"q": "max"},
+        {"q": "info"},
     ],
-    ids=["list", "search", "phone", "filtered", "page-2", "tag", "tag-and-search"],
+    ids=[
+        "list",
+        "search",
+        "phone",
+        "filtered",
+        "page-2",
+        "tag",
+        "tag-and-search",
+        "via-person",
+        "via-email",
+    ],
 )
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
 def test_the_list_uses_a_fixed_number_of_queries(

@@ -274,17 +274,36 @@ def test_it_lists_the_same_whether_the_matches_are_few_or_many(acme, book, sort,
     assert len(few) == 30
 
 
-def test_one_or_two_letters_find_names_that_start_so(acme):
+def test_the_first_letters_find_every_word_that_starts_so(acme):
     make_company(acme, "Müller Maschinenbau GmbH")
     make_company(acme, "Hamburger Mühle", billing_city="München")
+    make_company(acme, "Bäckerei Müller")
+    make_company(acme, "Lemuel Trading")  # "mu" inside a word
     make_person(acme, "Mustafa", "Yilmaz")
     make_person(acme, "Anna", "Mudersbach")
-    assert names(acme, query="mü") == ["Anna Mudersbach", "Müller Maschinenbau GmbH"]
-    assert names(acme, query="M") == ["Anna Mudersbach", "Müller Maschinenbau GmbH"]
+    everyone_with_mu = [  # in the order of their names: the last name first
+        "Bäckerei Müller",
+        "Hamburger Mühle",
+        "Anna Mudersbach",
+        "Müller Maschinenbau GmbH",
+        "Mustafa Yilmaz",
+    ]
+    assert names(acme, query="mü") == everyone_with_mu
+    assert names(acme, query="M") == everyone_with_mu
     assert names(acme, query="mu gm") == ["Müller Maschinenbau GmbH"]
-    # From three letters on, a fragment is found anywhere.
+    # Each letter more narrows the list down, never widens it.
     assert names(acme, query="müh") == ["Hamburger Mühle"]
+    assert names(acme, query="mül") == ["Bäckerei Müller", "Müller Maschinenbau GmbH"]
     assert names(acme, query="mus") == ["Mustafa Yilmaz"]
+    assert names(acme, query="uel") == []
+
+
+def test_a_word_inside_a_name_or_an_address_is_found_by_its_start(acme):
+    make_person(acme, "Anna-Lena", "Schmidt", email_business="al@kanzlei-schmidt.de")
+    assert names(acme, query="le") == ["Anna-Lena Schmidt"]
+    assert names(acme, query="kanz") == ["Anna-Lena Schmidt"]
+    assert names(acme, query="@kanzlei") == ["Anna-Lena Schmidt"]
+    assert names(acme, query="ena") == []
 
 
 @pytest.mark.parametrize("sort", ["name", "number", "city", "-changed"])
