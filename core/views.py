@@ -6,6 +6,7 @@ login, role and tenancy checks.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -167,19 +168,23 @@ class DownloadView(View):
 # What German names need beyond dropping accents (NFKD would make "ä" an "a").
 _GERMAN_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 _GERMAN_ASCII.update(str.maketrans({"ß": "ss", "ẞ": "SS", "–": "-", "—": "-", "„": "", "“": ""}))
-# Not in a file name on any of the systems a download lands on.
-_NOT_IN_FILE_NAMES = dict.fromkeys(map(ord, '/\\:*?"<>|'), "-")
+# Not in a file name on any of the systems a download lands on: path separators, quotes,
+# wildcards and control characters.
+_NOT_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f"/\\:*?<>|]+')
 
 
 def content_disposition(filename: str, as_attachment: bool = True) -> str:
     """The header that names a download: the name as it is in `filename*` (RFC 6266 with RFC
     5987's UTF-8 encoding, which browsers use), and an ASCII spelling of it in `filename` for
-    programs that know only that ("Müller.csv" → "Mueller.csv")."""
-    name = "".join(c for c in filename.translate(_NOT_IN_FILE_NAMES) if c.isprintable()).strip()
-    name = name or "download"
-    fallback = unicodedata.normalize("NFKD", name.translate(_GERMAN_ASCII))
-    fallback = fallback.encode("ascii", "ignore").decode("ascii") or "download"
+    programs that know only that ("Müller.csv" → "Mueller.csv"; a name of other scripts only
+    "download.csv")."""
+    name = " ".join(_NOT_IN_FILE_NAMES.sub(" ", filename).split())
+    name = "".join(c for c in name if c.isprintable()) or "download"
     kind = "attachment" if as_attachment else "inline"
-    if fallback == name:
+    if name.isascii():
         return f'{kind}; filename="{name}"'
-    return f"{kind}; filename=\"{fallback}\"; filename*=utf-8''{quote(name, safe='')}"
+    stem, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
+    ascii_stem = unicodedata.normalize("NFKD", stem.translate(_GERMAN_ASCII))
+    ascii_stem = " ".join(ascii_stem.encode("ascii", "ignore").decode("ascii").split())
+    fallback = (ascii_stem or "download") + dot + extension.encode("ascii", "ignore").decode()
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

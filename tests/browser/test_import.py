@@ -301,13 +301,14 @@ def test_bob_imports_an_excel_workbook_of_customers_without_assigning_anything(
 ):
     from tests.importer.workbook_files import xlsx
 
+    # The second row names a company and a person: the person becomes its contact person.
     rows = [
-        ["Kundennummer", "Firmenname", "Straße", "PLZ", "Ort", "E-Mail"],
-        [20001, "Bäckerei Müller GmbH", "Königsbrücker Straße 5", 1067, "Dresden",
+        ["Kundennummer", "Firmenname", "Vorname", "Nachname", "Straße", "PLZ", "Ort", "E-Mail"],
+        [20001, "Bäckerei Müller GmbH", None, None, "Königsbrücker Straße 5", 1067, "Dresden",
          "info@baeckerei-mueller.example"],
-        [20002, "Schäfer & Söhne KG", "Maximilianstraße 1", 80331, "München",
-         "post@schaefer.example"],
-        [20003, "Gärtnerei Weiß", "Am Markt 2", 4109, "Leipzig", None],
+        [20002, "Schäfer & Söhne KG", "Jonas", "Schäfer", "Maximilianstraße 1", 80331, "München",
+         "jonas@schaefer.example"],
+        [20003, "Gärtnerei Weiß", None, None, "Am Markt 2", 4109, "Leipzig", None],
     ]  # fmt: skip
     path = tmp_path / "Kundenliste.xlsx"
     path.write_bytes(xlsx({"Kunden": rows}, title={"Kunden": "Kundenliste 2026"}))
@@ -342,6 +343,16 @@ def test_bob_imports_an_excel_workbook_of_customers_without_assigning_anything(
     page.locator("#main-nav").get_by_role("link", name="Contacts", exact=True).click()
     expect(page.get_by_test_id("result-count")).to_have_text("3 contacts")
     expect(page.get_by_test_id("contact-results")).to_contain_text("Schäfer & Söhne KG")
+    page.get_by_test_id("contact-results").get_by_role("link", name="Schäfer & Söhne KG").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Schäfer & Söhne KG")
+    expect(page.get_by_text("Jonas Schäfer")).to_be_visible()
+    expect(page.get_by_text("jonas@schaefer.example")).to_be_visible()
+    screenshot(page, "import-10-workbook-contact-person")
+    company = imported[20002]
+    assert company.kind == Contact.Kind.COMPANY
+    assert [(p.first_name, p.last_name, p.email) for p in company.persons.all()] == [
+        ("Jonas", "Schäfer", "jonas@schaefer.example")
+    ]
 
 
 def test_the_sheet_of_a_workbook_is_chosen_on_the_columns_page_in_german(

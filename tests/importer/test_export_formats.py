@@ -213,7 +213,7 @@ def test_the_file_name_keeps_umlauts_with_an_ascii_fallback(alice_client, acme):
     response = alice_client.get(reverse("importer:export_contacts_xlsx"), **DE)
     disposition = response["Content-Disposition"]
     assert disposition.startswith('attachment; filename="Baeckerei Mueller - Kunden ')
-    assert "filename*=utf-8''B%C3%A4ckerei%20M%C3%BCller%20%E2%80%93%20Kunden%20" in disposition
+    assert "filename*=UTF-8''B%C3%A4ckerei%20M%C3%BCller%20%E2%80%93%20Kunden%20" in disposition
     assert disposition.endswith(".xlsx")
 
 
