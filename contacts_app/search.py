@@ -103,24 +103,23 @@ def build_search_text(
             parts += phone_search_forms(phone)
     parts += [fold_variants(p) for p in places if p]
     parts += [fold_variants(k) for k in keywords if k]
-    inner = [w for part in parts for w in inner_words(part)]
+    inner = inner_words(" ".join(parts))
     if inner:
         parts.append(" ".join(dict.fromkeys(inner)))
     # Contact persons often share the company's number; every form once keeps the index small.
     return " " + " | ".join(dict.fromkeys(parts)) if parts else ""
 
 
-INNER_WORD = re.compile(r"(?<=[^\w\s]|_)(?=[^\W_])")
+# Where a word starts inside a word (after a character that is neither letter nor digit), and
+# the rest of that word: found in one pass over the text, overlapping ("mueller.de", "de").
+INNER_WORD = re.compile(r"(?<=[^\w\s]|_)(?=([^\W_]\S*))")
 
 
 def inner_words(text: str) -> list[str]:
     """The words that start inside the words of `text`, after a character that is neither
     letter nor digit: "anna-lena" → ["lena"], "j.weiss@mueller.de" → ["weiss@mueller.de",
     "mueller.de", "de"]."""
-    found = []
-    for word in text.split():
-        found += [word[m.start() :] for m in INNER_WORD.finditer(word)]
-    return found
+    return INNER_WORD.findall(text)
 
 
 def is_anchored(term: str) -> bool:

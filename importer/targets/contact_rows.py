@@ -57,24 +57,32 @@ def person_keys(n: int) -> frozenset[str]:
     return frozenset(key for key, _field in person_columns(n))
 
 
+@lru_cache(maxsize=4096)
+def _person_number(key: str) -> int:
+    """The number of the contact person whose column `key` is ("person3_email" → 3), or 0."""
+    if not key.startswith("person"):
+        return 0
+    number = key[6 : key.find("_")]
+    return int(number) if number.isdigit() else 0
+
+
+@lru_cache(maxsize=4096)
+def _profile_slot(key: str) -> tuple[str, int] | None:
+    """The web profile kind and its place of the column `key` ("profile_blog_2" → blog, 2)."""
+    if not key.startswith("profile_"):
+        return None
+    kind, _sep, n = key[8:].partition("_")
+    return kind, int(n or 1)
+
+
 def person_numbers(keys: Iterable[str]) -> list[int]:
     """Which contact persons' columns `keys` has (their numbers, in order)."""
-    found = set()
-    for key in keys:
-        if key.startswith("person"):
-            number = key[6 : key.find("_")]
-            if number.isdigit():
-                found.add(int(number))
-    return sorted(found)
+    return sorted({n for n in map(_person_number, keys) if n})
 
 
 def _profiles(values: dict[str, Any]) -> list[tuple[str, str]]:
     """(kind, value) of the row's web profiles, found by their keys ("profile_blog_2")."""
-    found = []
-    for key, value in values.items():
-        if key.startswith("profile_"):
-            kind, _sep, n = key[8:].partition("_")
-            found.append(((kind, int(n or 1)), value))
+    found = [(slot, values[key]) for key in values if (slot := _profile_slot(key))]
     return [(kind, value) for (kind, _n), value in sorted(found)]
 
 
