@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from typing import Any
 
 from django_tasks import task
 
@@ -24,11 +26,16 @@ def deliver(delivery_id: int) -> str:
 
 def schedule(delivery: Delivery) -> None:
     """Queue the delivery's next attempt, at `next_attempt_at` if it has one."""
-    when = delivery.next_attempt_at
+    schedule_attempt(deliver, delivery.pk, delivery.next_attempt_at, what="E-mail")
+
+
+def schedule_attempt(send: Any, pk: int, when: datetime | None, *, what: str) -> None:
+    """Queue `send` (a task taking the delivery's id) for delivery `pk`, at `when` if given;
+    e-mail and webhooks retry alike."""
     if when is None:
-        deliver.enqueue(delivery.pk)
-    elif deliver.get_backend().supports_defer:
-        deliver.using(run_after=when).enqueue(delivery.pk)
+        send.enqueue(pk)
+    elif send.get_backend().supports_defer:
+        send.using(run_after=when).enqueue(pk)
     else:
         # The immediate backend (tests) cannot wait; the delivery stays "retrying".
-        logger.warning("E-mail %s: the task backend cannot schedule a retry", delivery.pk)
+        logger.warning("%s %s: the task backend cannot schedule a retry", what, pk)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 from django_tasks import task
+
+from outbox.tasks import schedule_attempt
 
 from ..models import WebhookDelivery
 from . import sending
 from .events import deliveries_for
-
-logger = logging.getLogger(__name__)
 
 
 @task()
@@ -34,11 +32,4 @@ def deliver(delivery_id: int) -> str:
 
 def schedule(delivery: WebhookDelivery) -> None:
     """Queue the delivery's next attempt, at `next_attempt_at` if it has one."""
-    when = delivery.next_attempt_at
-    if when is None:
-        deliver.enqueue(delivery.pk)
-    elif deliver.get_backend().supports_defer:
-        deliver.using(run_after=when).enqueue(delivery.pk)
-    else:
-        # The immediate backend (tests) cannot wait; the delivery stays "retrying".
-        logger.warning("Webhook delivery %s: the task backend cannot schedule a retry", delivery.pk)
+    schedule_attempt(deliver, delivery.pk, delivery.next_attempt_at, what="Webhook delivery")
