@@ -4,8 +4,9 @@ the preview checks it; beside openpyxl's read-only mode merely reading the same 
 values (the baseline, measured in the same run).
 
 Goals: reading at least 3× faster than the baseline; aim: reading and the preview's check of
-the file within 1.0 s; what reading and checking add to the process's peak memory (calamine's
-memory included, which tracemalloc does not see) at most 200 MB.
+the file within 1.0 s; the peak memory of a process like a server's (Django with every page's
+code, and calamine's memory, which tracemalloc does not see) at most 200 MB while it reads and
+checks the file once, as a preview request does.
 
 Run with `make bench` (or `python -m benchmarks.workbooks`). It uses its own SQLite file under
 var/.
@@ -18,7 +19,6 @@ import io
 import multiprocessing
 import os
 import random
-import resource
 import statistics
 import sys
 import time
@@ -116,6 +116,47 @@ def setup_django() -> None:
     call_command("migrate", verbosity=0)
 
 
+def preview_memory(data: bytes) -> tuple[float, float]:
+    """(MB before, peak MB) of a process like a server's: Django set up on the migrated
+    database, every page's code loaded as after its first request; then the file read and
+    checked once, as a preview request does, its result alive at the peak."""
+    os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    from importer.bulk import collector_paused
+    from importer.checking import auto_mapping
+    from importer.formats import read_upload
+    from importer.targets import get_target
+
+    get_resolver().url_patterns  # noqa: B018
+    translation.activate("de")
+    target = get_target("customers")
+    gc.collect()
+    before = high_water_mb()
+    with collector_paused():
+        parsed = read_upload(data)
+        checked = target.check_file(parsed, auto_mapping(parsed.headers, target.columns))
+    peak = high_water_mb()
+    assert len(checked) == ROWS
+    return before, peak
+
+
+def high_water_mb() -> float:
+    """The process's peak resident memory so far. (Not getrusage's ru_maxrss: on Linux a
+    spawned process starts with its parent's, which exec keeps.)"""
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
 def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
@@ -146,7 +187,6 @@ def run() -> list[tuple[str, float]]:
     # Made in a process of its own, so that writing it costs this one no memory.
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         data = pool.apply(customers_workbook)
-    started_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert len(data) <= MAX_BYTES, len(data)
     target = get_target("customers")
     mapping = auto_mapping(read_upload(data).headers, target.columns)
@@ -162,6 +202,9 @@ def run() -> list[tuple[str, float]]:
         with collector_paused():
             return target.check_file(read_upload(data), mapping)
 
+    # Memory in a process of its own, as a server process has it (see preview_memory).
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        started_rss_mb, peak_rss_mb = pool.apply(preview_memory, (data,))
     reading, checking, baseline = [], [], []
     for _ in range(REPEAT):
         gc.collect()
@@ -172,7 +215,6 @@ def run() -> list[tuple[str, float]]:
         started = time.perf_counter()
         checked = read_and_check()
         checking.append(time.perf_counter() - started)
-    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     tracemalloc.start()
     read_and_check()
     _current, traced_peak = tracemalloc.get_traced_memory()
@@ -206,14 +248,13 @@ def run() -> list[tuple[str, float]]:
         f"{'speed-up of reading (baseline ÷ read)':<52}{base / ours:>11.1f}×{'≥ 3×':>14}"
         f"  {'met' if base / ours >= GOAL_SPEED_UP else 'MISSED'}"
     )
-    grown = peak_rss_mb - started_rss_mb
     print(
-        f"{'memory the reads and checks added to the process':<52}{grown:>9.0f} MB"
-        f"{'≤ 200 MB':>14}  {'met' if grown <= GOAL_PEAK_MB else 'MISSED'}"
+        f"{'peak of a server process in one preview':<52}{peak_rss_mb:>9.0f} MB"
+        f"{'≤ 200 MB':>14}  {'met' if peak_rss_mb <= GOAL_PEAK_MB else 'MISSED'}"
     )
     print(
-        f"{'  peak of the process, Django and all':<52}{peak_rss_mb:>9.0f} MB"
-        f" (before the first read {started_rss_mb:.0f} MB)"
+        f"{'  of which the read and check added':<52}{peak_rss_mb - started_rss_mb:>9.0f} MB"
+        f" (before the read {started_rss_mb:.0f} MB)"
     )
     print(f"{'peak Python memory, read and check':<52}{traced_peak / 1e6:>9.0f} MB")
     return [("workbook read", ours), ("workbook read and check", check_ms)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.utils.formats import number_format
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from .csv_writing import cell, write_csv
 from .reading import MAX_BYTES
@@ -46,6 +45,10 @@ def pdf_text(value: object) -> str:
 
 def quick_reference_pdf(target: ImportTarget) -> bytes:
     """A printable page per target: every column, required or not, format and example."""
+    # Imported here: fpdf2 and its font tools take some 37 MB, which every server process
+    # would otherwise hold from its start for a page few ask for.
+    from fpdf import FPDF
+
     columns = target.columns
     language = (get_language() or "en")[:2]
     pdf = FPDF(orientation="L", format="A4")

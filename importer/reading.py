@@ -86,6 +86,9 @@ class ParsedFile:
     kind: str = "csv"
     skipped_photos: int = 0
     skipped_groups: int = 0
+    # The program a vCard file names as its writer (PRODID), as the user knows it; "" if none
+    # Kontor knows.
+    producer: str = ""
     sheet: str = ""
     sheets: list[str] = field(default_factory=list)
     # Line → indexes of the cells a workbook stored as numbers (a postal code that lost its
@@ -192,6 +195,10 @@ SPREADSHEET = _(
 READING_NOTES = {
     "macros_ignored": _(
         "The workbook contains macros. Kontor read only the values in its cells; no macro was run."
+    ),
+    "numbers_summary_passed": _(
+        "The workbook was exported from Apple Numbers: its first sheet, the export summary, was "
+        "passed over and the first table read."
     ),
 }
 NO_DATA = _("The file has a header line but no data rows.")

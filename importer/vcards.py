@@ -103,7 +103,33 @@ def read_vcards(
         kind=KIND,
         skipped_photos=sum(card.embedded for card in cards),
         skipped_groups=len(read) - len(cards),
+        producer=producer(cards),
     )
+
+
+# What a PRODID says of the program that wrote the cards (looked for in it, folded to lower
+# case) → the name a user knows it by. The first that fits wins.
+PRODUCERS = (
+    ("iphone", gettext_lazy("Apple Contacts (iPhone)")),
+    ("ipad", gettext_lazy("Apple Contacts (iPad)")),
+    ("mac os", gettext_lazy("Apple Contacts (Mac)")),
+    ("macos", gettext_lazy("Apple Contacts (Mac)")),
+    ("icloud", gettext_lazy("iCloud Contacts")),
+    ("apple", gettext_lazy("Apple Contacts")),
+    ("google", gettext_lazy("Google Contacts")),
+    ("outlook", gettext_lazy("Outlook")),
+    ("kontor", gettext_lazy("Kontor")),
+)
+
+
+def producer(cards: list[Card]) -> str:
+    """The program the file's first card with a PRODID names, as the user knows it."""
+    for card in cards:
+        prodid = card.first("PRODID")
+        if prodid is not None:
+            written_by = prodid.plain.lower()
+            return next((str(name) for key, name in PRODUCERS if key in written_by), "")
+    return ""
 
 
 def _is_group(card: Card) -> bool:

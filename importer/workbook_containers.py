@@ -48,7 +48,14 @@ ENCRYPTED = _(
     "remove the password (File → Info → Protect Workbook → Encrypt with Password: leave the "
     "field empty), save it and upload it again."
 )
+# Apple's iWork documents are zip archives of Apple's own binary parts (Index/*.iwa; before
+# 2013 an Index.zip) that no maintained reader takes; Numbers itself exports them as a workbook.
+NUMBERS_FILE = _(
+    "This is an Apple Numbers document. In Numbers choose File → Export To → Excel… (or CSV…) "
+    "and upload the file it saves."
+)
 MACROS_IGNORED = "macros_ignored"  # a code of reading.READING_NOTES
+NUMBERS_SUMMARY_PASSED = "numbers_summary_passed"  # a code of reading.READING_NOTES
 
 
 @dataclass
@@ -69,6 +76,8 @@ def inspect_zip(data: bytes) -> tuple[str, list[SheetInfo], list[str]]:
     if _is_ods(archive):
         notes = [MACROS_IGNORED] if any(_is_ods_macro(n) for n in names) else []
         return "ods", _ods_sheets(archive), notes
+    if any(name.endswith(".iwa") for name in names) or "Index.zip" in names:
+        raise ImportFileError(NUMBERS_FILE, code="numbers")
     if "xl/workbook.bin" in names:
         raise ImportFileError(
             _(

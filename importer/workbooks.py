@@ -34,6 +34,7 @@ from .reading import (
 from .workbook_containers import (
     CORRUPT,
     ENCRYPTED,
+    NUMBERS_SUMMARY_PASSED,
     SheetInfo,
     check_area,
     check_sheet_count,
@@ -104,8 +105,12 @@ def _read_with_calamine(
                 code="no_such_sheet",
                 params={"sheet": chosen},
             )
-        # The first sheet that has something in it, unless one is chosen.
-        order = [chosen] if chosen is not None else names
+        # The first sheet that has something in it, unless one is chosen; not the summary
+        # Apple Numbers puts first when it exports its tables.
+        summary = _numbers_summary(workbook, names, areas)
+        if summary is not None and chosen != summary:
+            notes = [*notes, NUMBERS_SUMMARY_PASSED]
+        order = [chosen] if chosen is not None else [n for n in names if n != summary]
         for name in order:
             area = areas[names.index(name)]
             if area.rows and area.columns:
@@ -126,6 +131,31 @@ def _read_with_calamine(
             code="empty",
             params={"sheet": chosen} if chosen else {},
         )
+
+
+# Numbers' export summary names one table per row; a sheet of more rows is a table of its own.
+NUMBERS_SUMMARY_MAX_ROWS = 200
+
+
+def _numbers_summary(
+    workbook: CalamineWorkbook, names: list[str], areas: Sequence[SheetInfo]
+) -> str | None:
+    """The name of the summary Apple Numbers writes before the tables it exports to Excel, if
+    the workbook's first sheet with cells is one: a short sheet mentioning Numbers that lists
+    every other sheet of the workbook by name (in whatever language Numbers speaks)."""
+    first = next((area for area in areas if area.rows and area.columns), None)
+    if first is None or len(names) < 2 or first.rows > NUMBERS_SUMMARY_MAX_ROWS:
+        return None
+    check_area(first)
+    try:
+        rows = workbook.get_sheet_by_name(first.name).iter_rows()
+        cells = {value.strip() for row in rows for value in row if isinstance(value, str)}
+    except (CalamineError, PasswordError):
+        return None  # reading the sheet itself says what is wrong with it
+    others = set(names) - {first.name}
+    if others <= cells and any("Numbers" in cell for cell in cells):
+        return first.name
+    return None
 
 
 def _parsed(sheet_rows: Iterable[list[Any]], sheet: str) -> ParsedFile | None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -221,3 +224,24 @@ def test_without_a_browser_or_network_root_installs_the_system_package(no_browse
         ["apt-get", "install"],
     ]
     assert "chromium" in no_browser[-1]
+
+
+def test_a_server_process_holds_no_pdf_or_workbook_writer_until_one_is_asked_for():
+    """fpdf2 and XlsxWriter (some 50 MB together) load with the first quick reference or Excel
+    export, not with every server process's pages."""
+    script = (
+        "import sys, django; django.setup();"
+        "from django.urls import get_resolver; get_resolver().url_patterns;"
+        "from importer.downloads import xlsx_file, quick_reference_pdf;"
+        "print(sorted({'fpdf', 'xlsxwriter'} & set(sys.modules)))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": ""}
+    loaded = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "[]", loaded.stderr

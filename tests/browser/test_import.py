@@ -355,6 +355,31 @@ def test_bob_imports_an_excel_workbook_of_customers_without_assigning_anything(
     ]
 
 
+def test_bob_imports_a_table_apple_numbers_exported_to_excel(
+    live_server, page, screenshot, bob, acme, tmp_path
+):
+    from tests.importer.test_workbooks import CUSTOMERS, numbers_export
+
+    path = tmp_path / "Kunden.xlsx"
+    path.write_bytes(numbers_export({"Sheet 1 - Table 1": CUSTOMERS}))
+    log_in(page, live_server, bob)
+    page.locator("#main-nav").get_by_role("link", name="Import", exact=True).click()
+    upload_customers(page, path)
+    expect(page).to_have_url(re.compile(r"/import/runs/\d+/columns/$"))
+    expect(page.get_by_test_id("kind")).to_have_text("Excel workbook, sheet “Sheet 1 - Table 1”")
+    expect(page.get_by_test_id("reading-note")).to_contain_text("exported from Apple Numbers")
+    expect(page.get_by_test_id("not-imported")).to_have_count(0)
+    screenshot(page, "import-11-numbers-columns")
+
+    page.get_by_role("button", name="Check the data").click()
+    expect(page.get_by_test_id("counts").locator("[data-count=new]")).to_have_text("3")
+    page.get_by_role("button", name="Import now (3 new, 0 updated)").click()
+    expect(page.get_by_role("alert")).to_contain_text("Import finished: 3 new, 0 updated")
+    assert Contact.objects.get(organization=acme, customer_number=10001).billing_postal_code == (
+        "01067"
+    )
+
+
 def test_the_sheet_of_a_workbook_is_chosen_on_the_columns_page_in_german(
     live_server, page, screenshot, bob, acme
 ):

@@ -32,7 +32,8 @@ def test_bob_imports_an_iphone_vcard_file_and_finds_the_contact_person(
     # The columns are Kontor's own: nothing to assign, the page names the file's kind.
     expect(page).to_have_url(re.compile(r"/import/runs/\d+/columns/$"))
     expect(page.get_by_test_id("file-kind")).to_have_text(
-        "vCard file, 3 cards · 1 photo is skipped: Kontor keeps no pictures"
+        "vCard file from Apple Contacts (iPhone), 3 cards · 1 photo is skipped: Kontor keeps no "
+        "pictures"
     )
     expect(page.get_by_test_id("not-imported")).to_have_count(0)
     screenshot(page, "vcards-01-columns")

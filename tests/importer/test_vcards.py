@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import tracemalloc
 from pathlib import Path
 
@@ -312,6 +313,35 @@ def test_a_vcard_file_is_recognised_by_its_content_not_its_name(acme):
     assert services.parse(run).is_vcard
 
 
+@pytest.mark.parametrize(
+    "prodid, named",
+    [
+        ("-//Apple Inc.//iPhone OS 17.1.1//EN", "Apple Contacts (iPhone)"),
+        ("-//Apple Inc.//Mac OS X 10.15.7//EN", "Apple Contacts (Mac)"),
+        ("-//Apple Inc.//macOS 14.4//EN", "Apple Contacts (Mac)"),
+        ("-//Apple Inc.//iCloud Web Address Book 2415B10//EN", "iCloud Contacts"),
+        ("-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN", "Outlook"),
+        ("-//Kontor//CardDAV//EN", "Kontor"),
+        ("-//Ein Programm//DE", ""),
+    ],
+)
+def test_the_program_that_wrote_the_cards_is_named(prodid, named):
+    data = cards("N:Lange;Eva", f"PRODID:{prodid}\nN:Wüst;Günter")
+    with translation.override("en"):
+        assert read_upload(data).producer == named
+
+
+def test_the_columns_page_names_the_program_in_the_users_language(bob_client):
+    response = upload(bob_client, "Kontakte.vcf", sample("iphone-3.0.vcf"))
+    page = bob_client.get(response["Location"], **DE).content.decode()
+    assert "vCard-Datei aus Apple Kontakte (iPhone), 3 Karten" in page
+    page = bob_client.get(response["Location"], **EN).content.decode()
+    assert "vCard file from Apple Contacts (iPhone), 3 cards" in page
+    no_prodid = upload(bob_client, "google.vcf", sample("google-3.0.vcf"))
+    page = bob_client.get(no_prodid["Location"], **EN).content.decode()
+    assert re.search(r"vCard file, \d+ cards", page)
+
+
 def test_a_vcard_file_cannot_be_imported_as_products(acme):
     with translation.override("en"):
         with pytest.raises(ImportFileError) as caught:
@@ -447,11 +477,11 @@ def test_a_vcard_file_is_imported_through_the_pages_without_assigning_columns(bo
     assert response.status_code == 302, response.content.decode()[:2000]
     run = ImportRun.objects.get()
     columns = bob_client.get(response["Location"], **DE).content.decode()
-    assert "vCard-Datei, 3 Karten" in columns
+    assert "vCard-Datei aus Apple Kontakte (iPhone), 3 Karten" in columns
     assert "1 Foto wird übersprungen" in columns
     preview = bob_client.get(f"/import/runs/{run.pk}/preview/", **DE)
     assert preview.status_code == 200
-    assert "vCard-Datei, 3 Karten · 1 Foto wird übersprungen" in preview.content.decode()
+    assert "(iPhone), 3 Karten · 1 Foto wird übersprungen" in preview.content.decode()
     done = bob_client.post(f"/import/runs/{run.pk}/confirm/", **DE)
     assert done.status_code == 302
     company = Contact.objects.get(company_name="Bäckerei Müller GmbH")

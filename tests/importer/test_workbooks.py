@@ -209,6 +209,59 @@ def test_several_sheets_offer_a_choice_and_the_chosen_one_is_read(bob_client, ac
     ]
 
 
+def numbers_export(tables: dict[str, list]) -> bytes:
+    """A workbook as Apple Numbers exports its tables to Excel: a summary sheet first, naming
+    each table and the sheet it went to, then a sheet per table."""
+    summary = [
+        ["Export Summary"],
+        [],
+        [
+            "This document was exported from Numbers. Each table was converted to an Excel "
+            "worksheet. All other objects on each Numbers sheet were placed on separate "
+            "worksheets. Please be aware that formula calculations may differ in Excel."
+        ],
+        [],
+        ["Numbers Sheet Name", "Numbers Table Name", "Excel Worksheet Name"],
+        *(["Sheet 1", name.split(" - ")[-1], name] for name in tables),
+    ]
+    return xlsx({"Export Summary": summary, **tables})
+
+
+def test_an_apple_numbers_export_is_read_from_its_first_table_not_its_summary(bob_client):
+    data = numbers_export(
+        {"Sheet 1 - Table 1": CUSTOMERS, "Sheet 1 - Table 2": [["Ort"], ["Kiel"]]}
+    )
+    with translation.override("en"):
+        parsed = read_upload(data)
+    assert parsed.sheet == "Sheet 1 - Table 1"
+    assert parsed.sheets[0] == "Export Summary"  # still there to choose
+    assert parsed.rows[0].cells[1] == "Bäckerei Müller GmbH"
+    assert parsed.note_messages == [
+        "The workbook was exported from Apple Numbers: its first sheet, the export summary, was "
+        "passed over and the first table read."
+    ]
+    response = upload(bob_client, data, name="Kunden.xlsx")
+    columns = bob_client.get(response["Location"], **EN).content.decode()
+    assert "sheet “Sheet 1 - Table 1”" in columns
+    assert "the export summary, was passed over" in columns
+    shown = preview(bob_client, data)
+    assert shown.counts["new"] == 3
+    assert "the export summary, was passed over" in shown.html
+    with translation.override("en"):
+        # The table read once more (as each page reads the run's sheet) says so again.
+        assert read_upload(data, sheet="Sheet 1 - Table 1").notes == parsed.notes
+        # Chosen by hand, the summary is read like any sheet, and nothing is said.
+        chosen = read_upload(data, sheet="Export Summary")
+    assert chosen.sheet == "Export Summary" and not chosen.notes
+
+
+def test_a_first_sheet_that_only_lists_the_others_is_no_numbers_summary():
+    contents = [["Inhalt"], ["Kunden"], ["Lieferanten"]]
+    data = xlsx({"Inhalt": contents, "Kunden": CUSTOMERS, "Lieferanten": [["Ort"], ["Kiel"]]})
+    parsed = read_upload(data)
+    assert parsed.sheet == "Inhalt" and not parsed.notes
+
+
 def test_a_workbook_with_macros_is_read_and_the_preview_says_none_ran(bob_client):
     data = xlsx({"Kunden": CUSTOMERS}, macros=True)
     shown = preview(bob_client, data)
@@ -393,6 +446,18 @@ REFUSED = {
         "not_a_workbook",
         "This file is a packed archive or an Office document, but no workbook Kontor can read. "
         "Upload a CSV file or an Excel workbook (.xlsx, .xls) or OpenDocument spreadsheet (.ods).",
+    ),
+    "apple-numbers-document": (
+        _packed(
+            {
+                "Index/Document.iwa": b"\x00\x8a\x01\x00",
+                "Index/Metadata.iwa": b"\x00\x20\x00\x00",
+                "Metadata/Properties.plist": b"bplist00",
+            }
+        ),
+        "numbers",
+        "This is an Apple Numbers document. In Numbers choose File → Export To → Excel… (or "
+        "CSV…) and upload the file it saves.",
     ),
     "only-a-title": (
         xlsx({"Kunden": [["Kundenliste 2026"]]}),
