@@ -15,10 +15,11 @@ from __future__ import annotations
 import gc
 import os
 import statistics
-import sys
 import time
 import tracemalloc
 from pathlib import Path
+
+from benchmarks.django_setup import start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_FILE = ROOT / "var" / "bench-vcards.sqlite3"
@@ -30,20 +31,7 @@ GOAL_PEAK_MB = 200
 
 
 def setup_django() -> None:
-    DB_FILE.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    start_django(DB_FILE)
 
 
 def card(number: int) -> str:

@@ -20,10 +20,11 @@ import multiprocessing
 import os
 import random
 import statistics
-import sys
 import time
 import tracemalloc
 from pathlib import Path
+
+from benchmarks.django_setup import start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_FILE = ROOT / "var" / "bench-workbooks.sqlite3"
@@ -100,34 +101,14 @@ def customers_workbook(rows: int = ROWS) -> bytes:
 
 
 def setup_django() -> None:
-    DB_FILE.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    start_django(DB_FILE)
 
 
 def preview_memory(data: bytes) -> tuple[float, float]:
     """(MB before, peak MB) of a process like a server's: Django set up on the migrated
     database, every page's code loaded as after its first request; then the file read and
     checked once, as a preview request does, its result alive at the peak."""
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    start_django(DB_FILE, fresh=False, migrate=False)
     from django.urls import get_resolver
     from django.utils import translation
 
