@@ -147,7 +147,7 @@ class CheckResult:
 
 
 # Raised when what the file's part of the check keeps, or how it is kept, changes.
-KEPT_FORMAT = 3
+KEPT_FORMAT = 4
 _SIGNATURE = "importer.checking.kept_rows"
 _DIGEST_SIZE = hashlib.sha256().digest_size
 
@@ -171,6 +171,9 @@ def keep_rows(headers: Sequence[str], rows: Sequence[RowOutcome]) -> bytes:
                     row.status,
                     row.duplicate_of,
                     [(n.line, n.column, n.value, n.message) for n in row.notices],
+                    # The target's split of the values, if its check made one: the import
+                    # writes from it instead of splitting once more. (Shares their strings.)
+                    row.parts,
                 )
                 for row in rows
             ],
@@ -202,8 +205,9 @@ def kept_rows(blob: bytes | memoryview | None) -> tuple[list[str], list[RowOutco
             status=status,
             duplicate_of=duplicate_of,
             notices=[CellError(*notice) for notice in notices],
+            parts=parts,
         )
-        for line, cells, values, errors, status, duplicate_of, notices in rows
+        for line, cells, values, errors, status, duplicate_of, notices, parts in rows
     ]
 
 

@@ -134,3 +134,50 @@ def test_the_error_file_of_a_german_import_is_german_throughout(acme):
         "Zeile 5: Kundennummer: Dieselbe Nummer steht bereits in Zeile 2" in line for line in failed
     )
     assert not any("line " in line for line in failed)
+
+
+PEOPLE = (
+    "Firmenname;Ansprechpartner 1 Vorname;Ansprechpartner 1 Nachname;Ansprechpartner 1 E-Mail;"
+    "Ansprechpartner 2 Nachname;Webseite;Blog;Notiz;Schlagwörter\r\n"
+    "Bäckerei Weiß GmbH;Jörg;Weiß;joerg@weiss.example;Groß;https://weiss.example;"
+    "https://blog.weiss.example;Liefert dienstags;Stammkunde, Messe\r\n"
+    "Gärtnerei Öz KG;;Öz;;;;;;Messe\r\n"
+).encode()
+
+
+def written(org) -> list:
+    return [
+        (
+            contact.company_name,
+            [(p.first_name, p.last_name, p.email) for p in contact.persons.order_by("pk")],
+            sorted((w.kind, w.value) for w in contact.web_profiles.all()),
+            [n.text for n in contact.notes.all()],
+            sorted(t.name for t in contact.tags.all()),
+        )
+        for contact in Contact.objects.filter(organization=org).order_by("company_name")
+    ]
+
+
+def test_the_import_writes_the_contact_persons_profiles_notes_and_tags_the_preview_kept(
+    acme, globex
+):
+    previewed = start(acme, PEOPLE)
+    preview(previewed)
+    assert ImportRun.objects.get(pk=previewed.pk).checked_rows is not None
+    commit(previewed)
+    # The same file imported with no preview before: read and checked at the import.
+    commit(start(globex, PEOPLE))
+    assert (
+        written(acme)
+        == written(globex)
+        == [
+            (
+                "Bäckerei Weiß GmbH",
+                [("Jörg", "Weiß", "joerg@weiss.example"), ("", "Groß", "")],
+                [("blog", "https://blog.weiss.example"), ("website", "https://weiss.example")],
+                ["Liefert dienstags"],
+                ["Messe", "Stammkunde"],
+            ),
+            ("Gärtnerei Öz KG", [("", "Öz", "")], [], [], ["Messe"]),
+        ]
+    )
