@@ -18,7 +18,13 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from core.folding import fold
 from history.models import Action, Change, Source
-from history.services import FORM, Via, open_changeset, record_change, record_changes
+from history.services import (
+    FORM,
+    Via,
+    delete_recorded,
+    open_changeset,
+    record_change,
+)
 from history.versions import state_after
 
 from .history import KIND, NOTE_KIND, contact_state
@@ -523,41 +529,18 @@ def purge_contacts(
     return _delete_for_good(trash, ids, organization=organization, by=by, via=via)
 
 
-PURGE_BATCH = 500
-
-
-def _delete_for_good(
-    candidates: QuerySet[Contact],
-    ids: Sequence[int],
-    *,
-    organization: Organization,
-    by: User | None,
-    via: Via,
-) -> list[str]:
-    """Delete those of `candidates` whose id is in `ids`, each deletion recorded; returns
-    their names.
-
-    A few hundred contacts at a time, locked first (a restore waits, then finds nothing):
-    their children go in one statement per table by the contacts' ids (Django deletes rows
-    nothing refers to without reading them), and of the contacts only the ids are read.
-    """
-    deleted: list[str] = []
-    with transaction.atomic():
-        changeset = None
-        for start in range(0, len(ids), PURGE_BATCH):
-            found = list(
-                candidates.select_for_update()
-                .filter(pk__in=ids[start : start + PURGE_BATCH])
-                .values_list("pk", "display_name", "customer_number", "supplier_number")
-            )
-            if not found:
-                continue
-            if changeset is None:
-                changeset = open_changeset(organization=organization, by=by, via=via)
-            record_changes(changeset, [_deletion(*row) for row in found])
-            Contact.all_objects.filter(pk__in=[row[0] for row in found]).only("pk").delete()
-            deleted += [name for _pk, name, *_numbers in found]
-    return deleted
+def _delete_for_good(candidates: QuerySet, ids: Sequence[int], **who: Any) -> list[str]:
+    """Delete those of `candidates` (contacts) whose id is in `ids`, with their contact persons,
+    web profiles and notes, each deletion recorded; returns their names."""
+    columns = ("display_name", "customer_number", "supplier_number")
+    return delete_recorded(
+        candidates,
+        ids,
+        columns=columns,
+        deletion=_deletion,
+        name=lambda _pk, name, *_numbers: name,
+        **who,
+    )
 
 
 def _deletion(pk: int, name: str, customer: int | None, supplier: int | None) -> Change:

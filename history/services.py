@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -162,6 +163,49 @@ def record_deletions(
     """One "deleted" change for every record of `table` whose id is in `id_ranges`, in one
     statement per range (call it before deleting them: it reads the ids from the table)."""
     _record_ranges(changeset, kind=kind, table=table, id_ranges=id_ranges, action=Action.DELETED)
+
+
+DELETE_BATCH = 500
+
+
+def delete_recorded(
+    candidates: QuerySet,
+    ids: Sequence[int],
+    *,
+    organization: Organization,
+    by: User | None,
+    via: Via,
+    columns: Sequence[str],
+    deletion: Callable[..., Change],
+    name: Callable[..., str],
+) -> list[str]:
+    """Delete for good those of `candidates` whose id is in `ids`, each deletion recorded;
+    return their names.
+
+    A few hundred at a time, locked first (a restore waits, then finds nothing). Of each record
+    only its id and `columns` are read; `deletion(pk, *columns)` is its change for the
+    history, `name(pk, *columns)` what the user is told. The records go in one statement per
+    batch, and what refers to them in one per table by their ids (Django deletes rows nothing
+    refers to without reading them).
+    """
+    deleted: list[str] = []
+    with transaction.atomic():
+        changeset = None
+        for start in range(0, len(ids), DELETE_BATCH):
+            found = list(
+                candidates.select_for_update()
+                .filter(pk__in=ids[start : start + DELETE_BATCH])
+                .values_list("pk", *columns)
+            )
+            if not found:
+                continue
+            if changeset is None:
+                changeset = open_changeset(organization=organization, by=by, via=via)
+            record_changes(changeset, [deletion(*row) for row in found])
+            everyone = candidates.model._base_manager
+            everyone.filter(pk__in=[row[0] for row in found]).only("pk").delete()
+            deleted += [name(*row) for row in found]
+    return deleted
 
 
 def _record_ranges(

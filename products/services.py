@@ -25,7 +25,13 @@ from accounts.models import Organization, User
 from core.folding import fold_variants
 from core.values import validate_gtin
 from history.models import Action, Change, Source
-from history.services import FORM, Via, open_changeset, record_change, record_changes
+from history.services import (
+    FORM,
+    Via,
+    delete_recorded,
+    open_changeset,
+    record_change,
+)
 from history.versions import state_after
 
 from .history import KIND, product_state
@@ -291,37 +297,18 @@ def purge_products(
     return _delete_for_good(trash, ids, organization=organization, by=by, via=via)
 
 
-PURGE_BATCH = 500
-
-
-def _delete_for_good(
-    candidates: QuerySet[Product],
-    ids: Sequence[int],
-    *,
-    organization: Organization,
-    by: User | None,
-    via: Via,
-) -> list[str]:
-    """Delete those of `candidates` whose id is in `ids`, each deletion recorded; returns
-    their names. A few hundred at a time, locked first (a restore waits, then finds nothing);
-    nothing refers to a product, so each batch is one statement."""
-    deleted: list[str] = []
-    with transaction.atomic():
-        changeset = None
-        for start in range(0, len(ids), PURGE_BATCH):
-            found = list(
-                candidates.select_for_update()
-                .filter(pk__in=ids[start : start + PURGE_BATCH])
-                .values_list("pk", "number", "name")
-            )
-            if not found:
-                continue
-            if changeset is None:
-                changeset = open_changeset(organization=organization, by=by, via=via)
-            record_changes(changeset, [_deletion(*row) for row in found])
-            Product.all_objects.filter(pk__in=[row[0] for row in found]).delete()
-            deleted += [f"{number} {name}" if number else name for _pk, number, name in found]
-    return deleted
+def _delete_for_good(candidates: QuerySet, ids: Sequence[int], **who: Any) -> list[str]:
+    """Delete those of `candidates` (products) whose id is in `ids`, each deletion recorded;
+    returns their names ("number name")."""
+    columns = ("number", "name")
+    return delete_recorded(
+        candidates,
+        ids,
+        columns=columns,
+        deletion=_deletion,
+        name=lambda _pk, number, name: f"{number} {name}" if number else name,
+        **who,
+    )
 
 
 def _deletion(pk: int, number: str, name: str) -> Change:
