@@ -1,6 +1,7 @@
 """In Chromium: bob deletes a company with two contact persons, a website and a note, finds it
 in the trash and restores it whole; then he restores an earlier version from the contact's
-history. And a product's history, with an earlier version restored."""
+history. A product's history, with an earlier version restored. And alice, an admin, deletes a
+contact and a product for good from the trash."""
 
 from __future__ import annotations
 
@@ -139,3 +140,48 @@ def test_alice_sees_a_products_history_and_restores_an_earlier_price(
     expect(page.get_by_test_id("delete-for-good")).to_be_visible()  # alice is an admin
     screenshot(page, "trash-04-products")
     assert Product.all_objects.trashed().filter(pk=product.pk).exists()
+
+
+def test_alice_deletes_a_contact_and_a_product_for_good(live_server, page, screenshot, alice, acme):
+    from contacts_app.models import ContactPerson, Note
+    from history.models import Change
+
+    contact = nordlicht(acme, alice)
+    services.trash_contact(contact=contact, by=alice)
+    product = product_services.create_product(
+        organization=acme,
+        data={"name": "Mühle Ölkanne", "number": "M-7", "price": Decimal("12.5")},
+        by=alice,
+    )
+    product_services.trash_product(product=product, by=alice)
+    log_in(page, live_server, alice)
+
+    page.get_by_role("button", name="Settings").click()
+    page.get_by_test_id("nav-trash").click()
+    row = page.get_by_test_id("trash-item").filter(has_text="Nordlicht Handel GmbH")
+    row.get_by_test_id("delete-for-good").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Delete “Nordlicht Handel GmbH” for good?"
+    )
+    screenshot(page, "trash-05-confirm-delete-for-good")
+    page.get_by_test_id("confirm-delete-for-good").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "“Nordlicht Handel GmbH” was deleted for good."
+    )
+    expect(page.get_by_test_id("trash-item")).to_have_count(0)
+    assert not Contact.all_objects.filter(pk=contact.pk).exists()
+    assert not ContactPerson.objects.filter(contact_id=contact.pk).exists()
+    assert not Note.objects.filter(contact_id=contact.pk).exists()
+    deleted = Change.objects.get(kind="contact", object_id=contact.pk, action="deleted")
+    assert deleted.fields["display_name"] == ["Nordlicht Handel GmbH", None]
+
+    expect(page.get_by_test_id("trash-tab-products")).to_contain_text("1")
+    page.get_by_test_id("trash-tab-products").click()
+    row = page.get_by_test_id("trash-item").filter(has_text="Mühle Ölkanne")
+    row.get_by_test_id("delete-for-good").click()
+    page.get_by_test_id("confirm-delete-for-good").click()
+    expect(page.get_by_role("alert")).to_contain_text("was deleted for good.")
+    screenshot(page, "trash-06-products-emptied")
+    assert not Product.all_objects.filter(pk=product.pk).exists()
+    change = Change.objects.get(kind="product", object_id=product.pk, action="deleted")
+    assert change.fields == {"name": ["Mühle Ölkanne", None], "number": ["M-7", None]}
