@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -100,7 +100,7 @@ class BaseContactPersonFormSet(forms.BaseFormSet):
         return [
             f.cleaned_data
             for f in self.forms
-            if f.has_changed() and f.cleaned_data and not self._should_delete_form(f)
+            if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
 
 
@@ -108,13 +108,16 @@ def _without_delete(rows: list[dict]) -> list[dict]:
     return [{k: v for k, v in row.items() if k not in ("DELETE", "id")} for row in rows]
 
 
-ContactPersonFormSet = forms.formset_factory(
-    ContactPersonForm,
-    formset=BaseContactPersonFormSet,
-    extra=0,
-    can_delete=True,
-    max_num=50,
-    validate_max=True,
+ContactPersonFormSet = cast(
+    type[BaseContactPersonFormSet],
+    forms.formset_factory(
+        ContactPersonForm,
+        formset=BaseContactPersonFormSet,
+        extra=0,
+        can_delete=True,
+        max_num=50,
+        validate_max=True,
+    ),
 )
 
 
@@ -140,17 +143,20 @@ class BaseWebProfileFormSet(forms.BaseFormSet):
         return [
             f.cleaned_data
             for f in self.forms
-            if f.has_changed() and f.cleaned_data and not self._should_delete_form(f)
+            if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
 
 
-WebProfileFormSet = forms.formset_factory(
-    WebProfileForm,
-    formset=BaseWebProfileFormSet,
-    extra=0,
-    can_delete=True,
-    max_num=30,
-    validate_max=True,
+WebProfileFormSet = cast(
+    type[BaseWebProfileFormSet],
+    forms.formset_factory(
+        WebProfileForm,
+        formset=BaseWebProfileFormSet,
+        extra=0,
+        can_delete=True,
+        max_num=30,
+        validate_max=True,
+    ),
 )
 
 
@@ -168,6 +174,8 @@ class ContactForm(forms.ModelForm):
     valid only when all three are, and its tags (`tags`: names, among the `organization`'s
     or new)."""
 
+    persons: BaseContactPersonFormSet
+    profiles: BaseWebProfileFormSet
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     confirm_duplicate = forms.BooleanField(widget=forms.HiddenInput, required=False)
     company_name = RequiredForKindField(
@@ -204,8 +212,9 @@ class ContactForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
             del self.fields["first_note"]  # notes of a saved contact are written on its page
         for name in ("billing_country", "shipping_country"):
-            field = self.fields[name]
-            field.widget = QuickSelect(choices=field.choices, attrs={"class": "form-select"})
+            field = cast(forms.ChoiceField, self.fields[name])
+            choices: Any = field.choices
+            field.widget = QuickSelect(choices=choices, attrs={"class": "form-select"})
         if self.is_bound:
             # No initial rows: every posted row counts as changed, since all are saved anew.
             self.persons = ContactPersonFormSet(self.data, prefix="persons")
@@ -214,7 +223,7 @@ class ContactForm(forms.ModelForm):
             saved = self.instance.pk is not None
             self.persons = ContactPersonFormSet(
                 prefix="persons",
-                initial=list(self.instance.persons.values(*ContactPersonForm._meta.fields))
+                initial=list(self.instance.persons.values(*ContactPersonForm.Meta.fields))
                 if saved
                 else [],
             )
@@ -305,7 +314,7 @@ class ContactForm(forms.ModelForm):
 
     def add_numbers_used_up_error(self, role: str) -> None:
         field = "is_supplier" if role == NumberSequence.Role.SUPPLIER else "is_customer"
-        low, high = NUMBER_RANGES[role][1]
+        low, high = NUMBER_RANGES[NumberSequence.Role(role)][1]
         self.add_error(
             field,
             _("All numbers for this role (%(low)s–%(high)s) are used up.")
@@ -315,9 +324,10 @@ class ContactForm(forms.ModelForm):
     def send_again_with(self, **hidden: object) -> None:
         """Show the form again as typed, its next submission carrying these hidden values (the
         confirmation of a look-alike, the version a conflict was found with)."""
-        self.data = self.data.copy()
+        data = cast(QueryDict, self.data).copy()
         for name, value in hidden.items():
-            self.data[name] = str(value)
+            data[name] = str(value)
+        self.data = data
 
 
 class NoteForm(forms.ModelForm):

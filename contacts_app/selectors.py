@@ -26,7 +26,7 @@ from .matching import PROFILE_FIELDS, MatchProfile, pair_reasons, profile_from_r
 from .models import Contact, ContactPerson, ContactTag, Tag
 from .search import TRIGRAM, Unindexed, are_few, filter_by_query, matching_ids
 
-SORTS = {
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "name": ("sort_name", "id"),
     "-name": ("-sort_name", "-id"),
     # Customers (10000–69999) before suppliers (70000–99999), the same on every database.
@@ -231,10 +231,10 @@ def similar_contacts(
             probe.exclude(pk__in=found).order_by().values_list(*PROFILE_FIELDS)[:SIMILAR_CANDIDATES]
         )
         person_emails: dict[int, list[str]] = {}
-        persons = ContactPerson.objects.filter(contact__in=[row[0] for row in rows]).exclude(
+        people = ContactPerson.objects.filter(contact__in=[row[0] for row in rows]).exclude(
             email=""
         )
-        for contact_id, email in persons.values_list("contact_id", "email"):
+        for contact_id, email in people.values_list("contact_id", "email"):
             person_emails.setdefault(contact_id, []).append(email)
         for row in rows:
             if pair_reasons(typed, profile_from_row(row, person_emails.get(row[0], ()))):

@@ -5,7 +5,7 @@ The tags page is in `tag_views.py`, the list's bulk actions in `bulk_views.py`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl
 
 from django.conf import settings
@@ -14,10 +14,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -84,7 +85,7 @@ class ContactList(OrganizationMixin, FilteredListMixin, ListView):
         return response
 
     def get_filter_form(self) -> ContactFilterForm:
-        data = self.request.GET
+        data: QueryDict = self.request.GET
         if "sort" not in data and self.choice.sort:
             data = data.copy()
             data["sort"] = self.choice.sort
@@ -98,7 +99,7 @@ class ContactList(OrganizationMixin, FilteredListMixin, ListView):
 
     def paginate(self, queryset: QuerySet[Contact], page_size: int) -> Page:
         paginator = Paginator(queryset, page_size)
-        paginator.count = count_contacts(self.organization, self.flt, queryset)  # type: ignore[misc]
+        paginator.count = count_contacts(self.organization, self.flt, queryset)
         # The order that finds the page fastest depends on how many contacts match.
         paginator.object_list = ordered_for_page(queryset, self.flt, paginator.count)
         return paginator.get_page(self.request.GET.get("page"))
@@ -182,9 +183,9 @@ class ContactFormMixin(EditorMixin):
     about look-alike contacts until the user confirms, saved through the services."""
 
     model = Contact
-    form_class = ContactForm
-    template_name = "contacts_app/contact_form.html"
-    success_message = ""
+    form_class: type[ContactForm] | None = ContactForm
+    template_name: str | None = "contacts_app/contact_form.html"
+    success_message: str | Promise = ""
     object: Contact | None
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -234,7 +235,9 @@ class ContactCreate(ContactFormMixin, CreateView):
 
     def get_initial(self) -> dict[str, Any]:
         kind = self.request.GET.get("kind")
-        initial = {"kind": kind if kind in Contact.Kind.values else Contact.Kind.COMPANY}
+        initial: dict[str, Any] = {
+            "kind": kind if kind in Contact.Kind.values else Contact.Kind.COMPANY
+        }
         if self.request.GET.get("role") == "supplier":
             initial.update(is_customer=False, is_supplier=True)
         return initial
@@ -247,7 +250,7 @@ class ContactCreate(ContactFormMixin, CreateView):
             profiles=form.profile_rows(),
             tags=form.tag_names(),
             first_note=form.first_note_text(),
-            by=self.request.user,
+            by=self.user,
         )
 
 
@@ -255,14 +258,15 @@ class ContactUpdate(ContactFormMixin, UpdateView):
     success_message = gettext_lazy("Contact “%(name)s” saved.")
 
     def save(self, form: ContactForm) -> Contact:
+        contact = cast(Contact, self.object)  # an UpdateView has found it
         return services.update_contact(
-            contact=self.object,
+            contact=contact,
             data=form.contact_data(),
             persons=form.person_rows(),
             profiles=form.profile_rows(),
             tags=form.tag_names(),
-            expected_version=form.cleaned_data.get("version") or self.object.version,
-            by=self.request.user,
+            expected_version=form.cleaned_data.get("version") or contact.version,
+            by=self.user,
         )
 
 
@@ -272,7 +276,7 @@ class ContactArchive(OrganizationMixin, ArchiveView):
     restored_message = gettext_lazy("“%(name)s” is active again.")
 
     def set_archived(self, obj: Contact, archived: bool) -> None:
-        services.set_archived(contact=obj, archived=archived, by=self.request.user)
+        services.set_archived(contact=obj, archived=archived, by=self.user)
 
 
 class ContactDelete(EditorMixin, DeleteView):
@@ -286,7 +290,7 @@ class ContactDelete(EditorMixin, DeleteView):
         return super().get_context_data(trash_days=settings.TRASH_DAYS, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
-        services.trash_contact(contact=self.object, by=self.request.user)
+        services.trash_contact(contact=self.object, by=self.user)
         days = settings.TRASH_DAYS
         message = ngettext(
             "“%(name)s” was moved to the trash. It can be restored there for %(days)d day.",
@@ -330,9 +334,7 @@ class NoteAdd(OrganizationMixin, FragmentMixin, SingleObjectMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: NoteForm) -> HttpResponse:
-        note = services.add_note(
-            contact=self.object, text=form.cleaned_data["text"], by=self.request.user
-        )
+        note = services.add_note(contact=self.object, text=form.cleaned_data["text"], by=self.user)
         if wants_fragment(self.request):
             return self.render_to_response(self.get_context_data(form=NoteForm(), note=note))
         messages.success(self.request, _("Note added."))
@@ -376,14 +378,14 @@ class NoteEdit(NoteChangeMixin, EditorMixin, UpdateView):
     template_name = "contacts_app/note_form.html"
 
     def form_valid(self, form: NoteForm) -> HttpResponse:
-        services.update_note(note=self.object, text=form.cleaned_data["text"], by=self.request.user)
+        services.update_note(note=self.object, text=form.cleaned_data["text"], by=self.user)
         messages.success(self.request, _("Note saved."))
         return HttpResponseRedirect(self.get_success_url())
 
 
 class NoteDelete(NoteChangeMixin, ObjectActionView):
     def act(self, obj: Note) -> str:
-        services.delete_note(note=obj, by=self.request.user)
+        services.delete_note(note=obj, by=self.user)
         return _("Note deleted.")
 
 
@@ -400,7 +402,7 @@ class ContactVersionRestore(OrganizationMixin, ObjectActionView):
             object_id=obj.pk,
         )
         try:
-            services.restore_version(contact=obj, change=change, by=self.request.user)
+            services.restore_version(contact=obj, change=change, by=self.user)
         except IntegrityError:
             messages.error(
                 self.request,

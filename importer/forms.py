@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .checking import MixedRows, OnDuplicate, RowChoice
@@ -36,7 +38,7 @@ class UploadForm(forms.Form):
 
 
 def too_large_message() -> str:
-    return _(
+    return gettext(
         "The file is larger than 2 MB (2,097,152 bytes). Split it into smaller files and "
         "import them one after the other."
     )
@@ -56,7 +58,9 @@ class ReadingForm(forms.Form):
 
     def __init__(self, *args, current_encoding: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["encoding"].choices = encoding_choices(current_encoding)
+        cast(forms.ChoiceField, self.fields["encoding"]).choices = encoding_choices(
+            current_encoding
+        )
 
 
 class SheetForm(forms.Form):

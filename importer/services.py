@@ -122,7 +122,7 @@ def change_reading(
     if parse(run).is_vcard:
         delimiter = run.delimiter  # a vCard file has none; it keeps its headers' language
     parsed = read_upload(
-        bytes(run.file_data),
+        bytes(run.file_data or b""),
         encoding=encoding or None,
         delimiter=delimiter or None,
         sheet=sheet or None,

@@ -8,8 +8,9 @@ itself is a function view, in `uploads.py`, which says why.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -256,7 +257,9 @@ class ImportPreview(EditorMixin, RunMixin, DetailView):
             mixed_rows_choices=MixedRows.choices,
             groups=shown_groups(result, target, run.choices()),
             choice_options=row_choice_options(),
-            group_choices=RowChoicesForm.base_fields["on_mismatch"].choices,
+            group_choices=cast(
+                forms.ChoiceField, RowChoicesForm.base_fields["on_mismatch"]
+            ).choices,
             updates=updates,
             other_updates=other_updates,
             other_update_count=max(0, result.count("update") - len(updates)),
@@ -298,7 +301,7 @@ def save_row_choices(request: HttpRequest, run: ImportRun) -> bool:
     form = RowChoicesForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("__all__", []) or [_("Those are no choices.")]:
-            messages.error(request, error)
+            messages.error(request, str(error))
         return False
     data = form.cleaned_data
     services.set_choices(
@@ -337,7 +340,7 @@ class ImportConfirm(OrganizationMixin, RunMixin, ObjectActionView):
             self.failed = True
             return ""
         try:
-            result = services.commit(obj, by=self.request.user)
+            result = services.commit(obj, by=self.user)
         except ImportFileError as error:
             messages.error(self.request, error.message)
             return ""
@@ -405,7 +408,7 @@ class UndoImport(OrganizationMixin, RunMixin, ObjectActionView):
 
     def act(self, obj: ImportRun) -> str:
         try:
-            outcome = services.undo(obj, by=self.request.user)
+            outcome = services.undo(obj, by=self.user)
         except ImportFileError as error:
             messages.error(self.request, error.message)
             return ""

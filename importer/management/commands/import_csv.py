@@ -139,9 +139,9 @@ class Command(BaseCommand):
                     if any(row.choice == choice for row in rows)
                 )
                 self.stdout.write(f"{group.label}: {len(rows)} ({chosen})")
-        for error in result.errors[:20]:
-            column = f" {error.column}:" if error.column else ""
-            self.stdout.write(f"  line {error.line}:{column} {error.message}")
+        for cell in result.errors[:20]:
+            column = f" {cell.column}:" if cell.column else ""
+            self.stdout.write(f"  line {cell.line}:{column} {cell.message}")
         if len(result.errors) > 20:
             self.stdout.write(f"  … and {len(result.errors) - 20} more")
         if options["errors_to"]:
