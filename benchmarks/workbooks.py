@@ -112,7 +112,7 @@ def preview_memory(data: bytes) -> tuple[float, float]:
     from django.urls import get_resolver
     from django.utils import translation
 
-    from importer.bulk import collector_paused
+    from core.collector import collector_paused
     from importer.checking import auto_mapping
     from importer.formats import read_upload
     from importer.targets import get_target
@@ -158,7 +158,7 @@ def run() -> list[tuple[str, float]]:
     setup_django()
     from django.utils import translation
 
-    from importer.bulk import collector_paused
+    from core.collector import collector_paused
     from importer.checking import auto_mapping
     from importer.formats import read_upload
     from importer.reading import MAX_BYTES

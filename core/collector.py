@@ -32,4 +32,10 @@ def collector_paused() -> Iterator[None]:
         with _lock:
             _state["pauses"] -= 1
             if _state["pauses"] == 0 and _state["was_enabled"]:
+                # What the block built counts as new to the collector, whose next young
+                # collection would walk all of it (20 ms after a large import's commit). Moved
+                # to the oldest generation unwalked instead (freeze, then unfreeze): most of it
+                # is freed by reference counting once the request ends, before any walk.
+                gc.freeze()
+                gc.unfreeze()
                 gc.enable()

@@ -9,11 +9,8 @@ fall back to bulk_create.
 
 from __future__ import annotations
 
-import gc
 import json
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
@@ -35,41 +32,6 @@ PLAIN_FIELDS = (
     models.BigIntegerField,
     models.SmallIntegerField,
 )
-
-
-_collector = threading.Lock()
-_collector_state = {"pauses": 0, "was_enabled": True}
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Keep Python's cycle collector from running inside the block.
-
-    The collector runs after every few hundred new objects, and every so often walks through
-    every object alive. A large import builds a few hundred thousand objects (cells, values,
-    rows), so those walks took a third of its time; nothing it builds refers to itself in a
-    cycle, so there is nothing for them to find. Blocks in several threads may overlap: the
-    collector runs again once the last of them ends (if it ran before the first).
-    """
-    state = _collector_state
-    with _collector:
-        if state["pauses"] == 0:
-            state["was_enabled"] = gc.isenabled()
-            gc.disable()
-        state["pauses"] += 1
-    try:
-        yield
-    finally:
-        with _collector:
-            state["pauses"] -= 1
-            if state["pauses"] == 0 and state["was_enabled"]:
-                # What the block built counts as new to the collector, whose next young
-                # collection would walk all of it (20 ms after a large import's commit). Moved
-                # to the oldest generation unwalked instead (freeze, then unfreeze): most of it
-                # is freed by reference counting once the request ends, before any walk.
-                gc.freeze()
-                gc.unfreeze()
-                gc.enable()
 
 
 def one_of(values: Sequence[int | str]) -> RawSQL | list:

@@ -16,10 +16,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
+from core.collector import collector_paused
 from history.models import Source
 from history.services import Via, open_changeset
 
-from . import bulk
 from .bulk import id_ranges
 from .checking import (
     KEPT_FORMAT,
@@ -64,7 +64,7 @@ def start_import(
 ) -> tuple[ImportRun, ParsedFile]:
     """Read the upload (or raise ImportFileError) and keep it as a draft import."""
     check_size(len(data))
-    with bulk.collector_paused():
+    with collector_paused():
         parsed = read_upload(data, encoding=encoding, delimiter=delimiter, sheet=sheet)
     if parsed.is_vcard and not get_target(target).reads_vcards:
         raise ImportFileError(
@@ -233,7 +233,7 @@ def check(run: ImportRun, parsed: ParsedFile | None = None, *, keep: bool = True
     The file's part of the check is kept with a draft import (unless not to `keep`), so that
     the import itself need not do it again.
     """
-    with bulk.collector_paused():
+    with collector_paused():
         _headers, rows = _file_rows(run, parsed, keep=keep and run.status == ImportRun.Status.DRAFT)
         return _check_database(run, rows)
 
@@ -249,7 +249,7 @@ def commit(run: ImportRun, *, by: User | None) -> CheckResult:
     """Write every valid row in one transaction; invalid rows are kept for the error file."""
     for attempt in range(ATTEMPTS):
         try:
-            with bulk.collector_paused():
+            with collector_paused():
                 return _commit(run, by=by)
         except IntegrityError:
             # A contact saved through the form with a number typed in took a number that a
@@ -347,7 +347,7 @@ def failed_rows_csv(headers: Sequence[str], delimiter: str, result: CheckResult)
 def draft_failed_rows(run: ImportRun) -> bytes | None:
     """The rows with errors of an import not done yet, as the preview finds them now (None when
     there are none): to fix before importing, or when nothing can be imported at all."""
-    with bulk.collector_paused():
+    with collector_paused():
         headers, rows = _file_rows(run, None, keep=True)
         result = _check_database(run, rows)
         if not result.count("invalid"):
@@ -359,7 +359,7 @@ def draft_failed_rows(run: ImportRun) -> bytes | None:
 def undo(run: ImportRun, *, by: User | None) -> UndoOutcome:
     """Delete what the import created and give what it updated its old values back, except
     records changed since (kept, and listed on the run); recorded as a change set."""
-    with transaction.atomic(), bulk.collector_paused():
+    with transaction.atomic(), collector_paused():
         locked = ImportRun.objects.select_for_update().defer("file_data").get(pk=run.pk)
         if locked.status != ImportRun.Status.DONE:
             raise ImportFileError(_("Only a finished import can be undone."), code="not_done")

@@ -56,24 +56,3 @@ def test_values_in_one_parameter_find_the_same_rows_as_a_list(acme):
     assert sorted(c.pk for c in found) == [ids[1], ids[3]]
     names = Contact.objects.filter(company_name__in=bulk.one_of(["", "x"])).count()
     assert names == 5
-
-
-def test_the_cycle_collector_runs_again_after_a_pause_and_finds_what_was_built_in_it():
-    import gc
-    import weakref
-
-    class Node:
-        pass
-
-    assert gc.isenabled()
-    with bulk.collector_paused():
-        with bulk.collector_paused():  # pauses overlap, as imports in two threads may
-            node = Node()
-            node.me = node  # a cycle: only the collector can free it
-            alive = weakref.ref(node)
-            del node
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    gc.collect()
-    assert alive() is None
-    assert gc.get_freeze_count() == 0
