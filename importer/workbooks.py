@@ -146,12 +146,12 @@ def _numbers_summary(
     first = next((area for area in areas if area.rows and area.columns), None)
     if first is None or len(names) < 2 or first.rows > NUMBERS_SUMMARY_MAX_ROWS:
         return None
-    check_area(first)
     try:
+        check_area(first)
         rows = workbook.get_sheet_by_name(first.name).iter_rows()
         cells = {value.strip() for row in rows for value in row if isinstance(value, str)}
-    except (CalamineError, PasswordError):
-        return None  # reading the sheet itself says what is wrong with it
+    except (ImportFileError, CalamineError, PasswordError):
+        return None  # no summary; reading the sheet itself, if chosen, says what is wrong
     others = set(names) - {first.name}
     if others <= cells and any("Numbers" in cell for cell in cells):
         return first.name

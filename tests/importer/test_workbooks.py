@@ -524,3 +524,10 @@ def test_products_from_a_workbook_keep_their_prices_and_numbers(acme):
     assert products["A-1002"].net_price == Decimal("1234.50")
     assert products["1003"].net_price == Decimal("19.99")
     assert "1004" not in products
+
+
+def test_a_sheet_that_cannot_be_read_first_does_not_keep_another_from_being_chosen():
+    wide = [[f"Spalte {n}" for n in range(300)], ["x"] * 300]
+    data = xlsx({"Breit": wide, "Kunden": CUSTOMERS})
+    assert refusal(data).code == "too_many_columns"
+    assert read_upload(data, sheet="Kunden").rows[0].cells[1] == "Bäckerei Müller GmbH"
