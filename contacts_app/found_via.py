@@ -16,6 +16,7 @@ def _own_text(contact: Contact) -> str:
         emails=[],
         phones=[getattr(contact, f) for f in Contact.PHONE_FIELDS],
         places=[contact.billing_city],
+        country=contact.billing_country,
     )
 
 
@@ -33,6 +34,7 @@ def found_via(contacts: Sequence[Contact], query: str) -> dict[int, str]:
         return {}
     reasons: dict[int, str] = {}
     pending: dict[int, str] = {}
+    countries = {contact.pk: contact.billing_country for contact in contacts}
     for contact in contacts:
         own = _own_text(contact)
         if text_matches(query, own):
@@ -57,6 +59,7 @@ def found_via(contacts: Sequence[Contact], query: str) -> dict[int, str]:
             emails=[person.email],
             phones=[person.phone, person.mobile],
             places=[],
+            country=countries[person.contact_id],
         )
         if text_matches(query, pending[person.contact_id] + text):
             reasons[person.contact_id] = person.full_name or person.email

@@ -47,9 +47,13 @@ EARLIER_PG_INDEX = "contacts_contact_search_trgm"  # before the trash, with its 
 PG_INDEX_PARTS = 16
 TRIGRAM = 3  # the shortest term the trigram index can look up
 FEW_MATCHES = 300
-PHONE_QUERY = re.compile(r"^\+?[\d\s()/.\-]+$")
+PHONE_QUERY = re.compile(r"^\+?[\d\s()/.\-]*$")
 NON_DIGITS = re.compile(r"\D+")
 DACH_CODES = {"49", "43", "41"}
+# The country codes of the countries whose national numbers ("0351 …") the search also knows
+# in their international form ("0049 351 …"): those where a national number's leading 0 is
+# the trunk prefix that the country code replaces.
+COUNTRY_CODES = {"DE": "49", "AT": "43", "CH": "41"}
 
 
 def phone_digits(value: str) -> str:
@@ -75,14 +79,34 @@ def phone_key(value: str, digits: str | None = None) -> str:
     return international
 
 
-def phone_search_forms(value: str) -> list[str]:
-    """A phone number as written, as digits, and in the form `phone_key` gives a query."""
+def phone_search_forms(value: str, country: object = "DE") -> list[str]:
+    """A phone number as written, as digits, in the form `phone_key` gives it (national for
+    German, Austrian and Swiss numbers), and internationally with "00" in front ("+49 351 …"
+    and, for a contact in `country`, "0351 …" are also "0049351…"), which is what a query
+    typed with "+" or "00" looks for (`query_terms`)."""
     digits = phone_digits(value)
     key = phone_key(value, digits)
     written = value.lower()
-    if key in (digits, written):
-        return [written, digits]
-    return [written, digits, key]
+    forms = [written, digits] if key in (digits, written) else [written, digits, key]
+    international = international_digits(value, key, country)
+    if international:
+        forms.append("00" + international)
+    return forms
+
+
+def international_digits(value: str, key: str, country: object) -> str:
+    """The number's digits after "+" or "00": from how it was written, or, for a national
+    number ("0…") of a contact in a country of COUNTRY_CODES, that country's code and the
+    digits after its leading 0. "" if neither tells."""
+    value = value.strip()
+    if value.startswith("+"):
+        return phone_digits(value.replace("(0)", ""))
+    if value.startswith("00"):
+        return ""  # its digits are the international form already
+    code = COUNTRY_CODES.get((str(country or "") or "DE").upper())  # a code or a Country
+    if code and key.startswith("0") and len(key) > 1:
+        return code + key[1:]
+    return ""
 
 
 def build_search_text(
@@ -93,14 +117,16 @@ def build_search_text(
     phones: Iterable[str | None],
     places: Iterable[str | None],
     keywords: Iterable[str | None] = (),
+    country: object = "DE",
 ) -> str:
+    """The search text of a contact (`country`: its billing country, for its phone numbers)."""
     parts: list[str] = []
     parts += [fold_variants(n) for n in names if n]
     parts += [str(n) for n in numbers if n]
     parts += [fold(e) for e in emails if e]
     for phone in phones:
         if phone:
-            parts += phone_search_forms(phone)
+            parts += phone_search_forms(phone, country)
     parts += [fold_variants(p) for p in places if p]
     parts += [fold_variants(k) for k in keywords if k]
     inner = inner_words(" ".join(parts))
@@ -148,12 +174,28 @@ def query_terms(query: str) -> list[str]:
     query = query.strip()[:100]
     if not query:
         return []
-    if PHONE_QUERY.match(query) and len(phone_digits(query)) >= 3:
-        return [phone_key(query)]
+    if PHONE_QUERY.match(query):
+        term = phone_term(query)
+        if term:
+            return [term]
     # % and _ are LIKE wildcards and | separates fields in search_text; quotation marks are
     # no part of what is looked for: treat them all as spaces.
     cleaned = re.sub(r"[%_|\\\"“”„«»]", " ", fold(query))
     return [t for t in cleaned.split() if t]
+
+
+def phone_term(query: str) -> str:
+    """What a query of digits (and the signs phone numbers are written with) looks for: its
+    digits, anywhere. Typed with "+" or "00" in front, the number's international form
+    ("+49 351" and "0049 351" both look for "0049351"), which every German, Austrian and Swiss
+    number carries, however it was written (`phone_search_forms`). So each digit typed narrows
+    what is found, "+" being "00". "" for a query without digits or "+"."""
+    query = query.strip()
+    if query.startswith("+"):
+        return "00" + phone_digits(query.replace("(0)", ""))
+    if query.startswith("00"):
+        return phone_digits(query.replace("(0)", ""))
+    return phone_digits(query)
 
 
 def fts_match(terms: list[str]) -> str:

@@ -143,6 +143,7 @@ DERIVED_FROM = (
     "customer_number",
     "supplier_number",
     "billing_city",
+    "billing_country",
     "shipping_city",
     *Contact.EMAIL_FIELDS,
     *Contact.PHONE_FIELDS,
@@ -182,6 +183,7 @@ def derived_fields(
             + [p.get("mobile") for p in persons],
             places=[get("billing_city"), get("shipping_city")],
             keywords=[get(f) for f in Contact.KEYWORD_FIELDS],
+            country=get("billing_country") or "DE",
         ),
     }
 

@@ -103,7 +103,11 @@ class DismissPair(OrganizationMixin, View):
         if not form.is_valid():
             messages.error(request, _errors(form))
             return HttpResponseRedirect(back)
-        first, second = _contacts_of(self.organization, form.cleaned_data["contacts"])
+        pair = _contacts_of(self.organization, form.cleaned_data["contacts"])
+        if pair is None:
+            messages.error(request, _("One of the contacts is no longer there."))
+            return HttpResponseRedirect(back)
+        first, second = pair
         dismiss_pair(organization=self.organization, first=first, second=second, by=self.user)
         messages.success(
             request,
@@ -121,12 +125,18 @@ def _errors(form: ContactIdsForm) -> str:
     return " ".join(map(str, form.errors.get("contacts") or []))
 
 
-def _contacts_of(organization: Organization, ids: list[int]) -> list[Contact]:
-    """The organization's contacts with these ids, in that order; 404 if one is not."""
+def _contacts_of(organization: Organization, ids: list[int]) -> list[Contact] | None:
+    """The organization's contacts with these ids, in that order; None if one of them has gone
+    meanwhile (merged or moved to the trash by someone else); 404 if one never was its own."""
     found = Contact.objects.filter(organization=organization, pk__in=ids).in_bulk()
-    if len(found) != len(ids):
-        raise Http404
-    return [found[pk] for pk in ids]
+    if len(found) == len(ids):
+        return [found[pk] for pk in ids]
+    missing = [pk for pk in ids if pk not in found]
+    if Contact.all_objects.filter(organization=organization, pk__in=missing).count() == len(
+        missing
+    ):
+        return None
+    raise Http404
 
 
 class ContactMergeView(EditorMixin, FormView):
@@ -151,7 +161,11 @@ class ContactMergeView(EditorMixin, FormView):
         if not ids.is_valid():
             messages.error(self.request, _errors(ids))
             return HttpResponseRedirect(reverse("contacts:duplicates"))
-        contacts = sorted(_contacts_of(self.organization, ids.cleaned_data["contacts"]), key=_pk)
+        named = _contacts_of(self.organization, ids.cleaned_data["contacts"])
+        if named is None:
+            messages.error(self.request, _("One of the contacts is no longer there."))
+            return HttpResponseRedirect(reverse("contacts:duplicates"))
+        contacts = sorted(named, key=_pk)
         # The contact asked to keep first, else the oldest: its number is the one most likely
         # on old invoices. The columns follow that order.
         asked = next((c for c in contacts if str(c.pk) == self.request.GET.get("keep")), None)

@@ -346,18 +346,27 @@ def test_the_service_refuses_a_kept_contact_that_is_not_merged(acme, alice, pair
         )
 
 
-def test_a_contact_in_the_trash_or_of_another_organization_is_not_found(
+def test_a_contact_of_another_organization_is_not_found_and_one_gone_is_said_so(
     alice_client, acme, alice, globex, pair
 ):
     kept, other = pair
     foreign = make_company(globex, "Holzbau Müller AG")
     assert alice_client.get(merge_url(kept, foreign)).status_code == 404
-    services.trash_contact(contact=other, by=alice)
-    assert alice_client.get(merge_url(kept, other)).status_code == 404
     assert (
-        alice_client.post(reverse("contacts:merge"), merge_post(kept, [kept, other])).status_code
+        alice_client.post(reverse("contacts:merge"), merge_post(kept, [kept, foreign])).status_code
         == 404
     )
+    # Moved to the trash (or merged) by someone else since the page was opened: told, not 404.
+    services.trash_contact(contact=other, by=alice)
+    for response in (
+        alice_client.get(merge_url(kept, other), headers=EN, follow=True),
+        alice_client.post(
+            reverse("contacts:merge"), merge_post(kept, [kept, other]), headers=EN, follow=True
+        ),
+    ):
+        assert response.redirect_chain[-1][0] == reverse("contacts:duplicates")
+        assert "One of the contacts is no longer there." in response.text
+    assert Contact.objects.filter(pk=kept.pk).exists()
 
 
 def test_a_viewer_cannot_merge_or_undo(vera_client, alice_client, acme, pair):

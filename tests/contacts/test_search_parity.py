@@ -454,8 +454,15 @@ def searchable(record: Record) -> list[str]:
     for text in names + places:
         texts += [fold(text), fold(text.lower().translate(UMLAUTS))]
     texts += [fold(email) for email in emails]
+    code = {"DE": "49", "AT": "43", "CH": "41"}.get(data.get("billing_country") or "DE")
     for phone in filter(None, phones):
         texts += [phone.lower(), re.sub(r"\D", "", phone), phone_key(phone)]
+        # Its international form after "00": as written with "+", or a national number's
+        # (a leading 0) with its country's code instead of the 0.
+        if phone.strip().startswith("+"):
+            texts.append("00" + re.sub(r"\D", "", phone.replace("(0)", "")))
+        elif code and phone.strip().startswith("0") and not phone.strip().startswith("00"):
+            texts.append("00" + code + re.sub(r"\D", "", phone)[1:])
     texts += [str(data[f]) for f in ("customer_number", "supplier_number") if f in data]
     return [text for text in texts if text]
 
@@ -552,8 +559,9 @@ def test_two_letters_at_a_word_start_are_looked_up_in_the_search_index(acme, boo
 
 
 # Typing one more letter never shows more contacts: the search narrows as one types. (Words
-# of letters, that is: digits are a phone number's as long as nothing else is typed, found
-# anywhere as one run of digits, and a letter after them starts words again.)
+# of letters; digits are a phone number's as long as nothing else is typed, found anywhere as
+# one run of digits, and a letter after them starts words again. Typing a phone number narrows
+# too, sign by sign, below.)
 
 LETTERS = "abcdeilmnorsuäöüßé"
 typed_text = st.text(alphabet=LETTERS + " -.@", min_size=1, max_size=6)
@@ -578,6 +586,45 @@ def word_fragments(draw) -> str:
 @given(query=st.one_of(word_fragments(), typed_text), letter=st.sampled_from(LETTERS))
 def test_one_more_letter_never_finds_more_in_the_book(acme, book, query, letter):
     assert found(acme, query + letter) <= found(acme, query), (query, letter)
+
+
+# The book's phone numbers, and how else one would type them: a national number with "+49 "
+# or "0049 " instead of its 0, an international one with "00" instead of "+".
+BOOK_PHONES = sorted(
+    {
+        phone
+        for record in BOOK
+        for phone in [record.data.get(f, "") for f in Contact.PHONE_FIELDS]
+        + [p.get(f, "") for p in record.persons for f in ("phone", "mobile")]
+        if phone and "(" not in phone and not record.archived
+    }
+)
+
+
+def typed_forms(phone: str) -> list[str]:
+    forms = [phone]
+    if phone.startswith("+"):
+        forms.append("00" + phone[1:])
+    elif phone.startswith("0") and not phone.startswith("00"):
+        forms += ["+49 " + phone[1:], "0049 " + phone[1:]]
+    return forms
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(phone=st.sampled_from(BOOK_PHONES), form=st.integers(0, 2))
+def test_typing_a_phone_number_sign_by_sign_never_finds_more(acme, book, phone, form):
+    forms = typed_forms(phone)
+    typed = forms[form % len(forms)]
+    shown = [found(acme, typed[:n]) for n in range(1, len(typed) + 1)]
+    for n, (before, after) in enumerate(zip(shown, shown[1:], strict=False), start=2):
+        assert after <= before, (typed[: n - 1], typed[:n], after - before)
+    assert shown[-1], typed  # and the whole number finds its contact
 
 
 name_words = st.text(alphabet=LETTERS + "-", min_size=1, max_size=8).filter(
