@@ -248,3 +248,44 @@ def test_the_back_button_brings_back_the_whole_search_page(live_server, page, al
     expect(page.get_by_test_id("contact-results")).to_contain_text("Zeppelin Logistik AG")
     # No copy of a page with contacts on it stays in the browser's storage.
     assert "Zeppelin" not in page.evaluate("JSON.stringify(sessionStorage)")
+
+
+def test_a_phone_number_typed_internationally_narrows_the_list_sign_by_sign(
+    live_server, page, screenshot, alice, acme
+):
+    for name, phone, country in [
+        ("Elbflorenz Druck GmbH", "0351 4711 00", "DE"),
+        ("Wiener Kaffee GmbH", "01 234 56 78", "AT"),
+        ("Dresdner Bank Filiale", "+49 351 9876", "DE"),
+        ("Lyon Textiles SARL", "+33 4 72 00 11 22", "FR"),
+    ]:
+        services.create_contact(
+            organization=acme,
+            data={
+                "kind": "company",
+                "company_name": name,
+                "phone_business": phone,
+                "billing_country": country,
+            },
+            by=alice,
+        )
+    log_in(page, live_server, alice)
+    page.wait_for_load_state("domcontentloaded")  # htmx (deferred) listens to the search box
+    search = page.get_by_role("searchbox")
+    count = page.get_by_test_id("result-count")
+    results = page.get_by_test_id("contact-results")
+
+    search.press_sequentially("+49 351", delay=40)
+    expect(page).to_have_url(re.compile(r"q=%2B49%20351"))
+    expect(count).to_have_text("2 contacts")
+    expect(results).to_contain_text("Elbflorenz Druck GmbH")  # written 0351 …
+    expect(results).to_contain_text("Dresdner Bank Filiale")
+    screenshot(page, "search-phone-international")
+    search.press_sequentially(" 47", delay=40)
+    expect(count).to_have_text("1 contact")
+    expect(results).to_contain_text("Elbflorenz Druck GmbH")
+
+    search.fill("")
+    search.press_sequentially("0043 1 234", delay=40)
+    expect(count).to_have_text("1 contact")
+    expect(results).to_contain_text("Wiener Kaffee GmbH")
