@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.contacts import configure_django
+from benchmarks.django_setup import configure_django, sqlite_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_FILE = ROOT / "var" / "bench-api.sqlite3"
@@ -33,11 +33,7 @@ PLAIN_URL = "/bench/plain-contacts"
 
 
 def setup(fresh: bool) -> None:
-    DB_FILE.parent.mkdir(parents=True, exist_ok=True)
-    if fresh:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
-    configure_django(f"sqlite:///{DB_FILE}")
+    configure_django(sqlite_url(DB_FILE, fresh=fresh))
     from django.conf import settings
 
     # One client asks as fast as it can: the rate limit is not what is measured here.

@@ -19,7 +19,7 @@ import statistics
 import time
 from pathlib import Path
 
-from benchmarks.contacts import configure_django
+from benchmarks.django_setup import configure_django, sqlite_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_FILE = ROOT / "var" / "bench-bulk.sqlite3"
@@ -27,10 +27,7 @@ GOAL_MS = 2000.0
 
 
 def setup_django() -> None:
-    DB_FILE.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
-    configure_django(f"sqlite:///{DB_FILE}")
+    configure_django(sqlite_url(DB_FILE))
 
 
 def fill(count: int):

@@ -31,7 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.contacts import ROOT, configure_django
+from benchmarks.contacts import ROOT
+from benchmarks.django_setup import configure_django, sqlite_url
 
 DB_FILE = ROOT / "var" / "bench-carddav.sqlite3"
 SLUG = "bench-carddav"
@@ -256,10 +257,7 @@ def change_ten(
 
 
 def run(count: int = 5000, rounds: int = 3) -> list[tuple[str, float]]:
-    DB_FILE.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
-    configure_django(f"sqlite:///{DB_FILE}")
+    configure_django(sqlite_url(DB_FILE))
     organization, _user, password = prepare_kontor(count)
     sync_queries, multiget_queries = count_sync_queries(password, organization)
 

@@ -14,13 +14,12 @@ Run with `make bench`, or `python -m benchmarks.contacts [--contacts N] [--repea
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
-import warnings
 from pathlib import Path
 from unittest import mock
+
+from benchmarks.django_setup import configure_django, sqlite_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_FILE = ROOT / "var" / "bench.sqlite3"
@@ -29,38 +28,7 @@ GOAL_MS, GOAL_SPEEDUP = 20.0, 5.0
 
 
 def setup_django(*, fresh: bool) -> None:
-    DB_FILE.parent.mkdir(parents=True, exist_ok=True)
-    if fresh:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
-    configure_django(f"sqlite:///{DB_FILE}")
-
-
-def configure_django(database_url: str) -> None:
-    """Django as production runs it, on `database_url`, migrated, for the test client."""
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # Measure what production runs: DEBUG off from the start, so that the template engine (which
-    # migrate's system checks create) caches compiled templates and keeps no debug information.
-    os.environ["DEBUG"] = "0"
-    os.environ["HTTPS"] = "0"
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
-    sys.path.insert(0, str(ROOT))
-    warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise, no collectstatic
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    # Static files unhashed, as there is no collectstatic here; it changes no request's work.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    configure_django(sqlite_url(DB_FILE, fresh=fresh))
 
 
 def fill(count: int) -> tuple:

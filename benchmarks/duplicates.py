@@ -26,9 +26,9 @@ import statistics
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-from benchmarks.contacts import ROOT, configure_django
+from benchmarks.contacts import ROOT
+from benchmarks.django_setup import configure_django, sqlite_url
 
 DB_FILE = ROOT / "var" / "bench-duplicates.sqlite3"
 # Which pairs were planted, kept beside the database for a run with --reuse.
@@ -44,12 +44,9 @@ UMLAUT_SPELLINGS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", 
 
 
 def setup_django(*, fresh: bool) -> None:
-    DB_FILE.parent.mkdir(parents=True, exist_ok=True)
     if fresh:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
         TRUTH_FILE.unlink(missing_ok=True)
-    configure_django(f"sqlite:///{DB_FILE}")
+    configure_django(sqlite_url(DB_FILE, fresh=fresh))
 
 
 def organization_with(slug: str, count: int, seed: int, user):

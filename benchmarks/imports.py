@@ -19,7 +19,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from benchmarks.django_setup import start_django
+from benchmarks.django_setup import configure_django, sqlite_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "importer" / "fixtures" / "kunden-2mib-cp1252.csv"
@@ -31,7 +31,7 @@ GOAL_UNDO_MS = 1000.0
 
 
 def setup_django() -> None:
-    start_django(DB_FILE)
+    configure_django(sqlite_url(DB_FILE))
 
 
 def median_ms(samples: list[float]) -> float:

@@ -27,13 +27,13 @@ from unittest import mock
 
 from benchmarks.contacts import (
     as_query,
-    configure_django,
     median_ms,
     naive_contact_list,
     sample_queries,
     tag_cases,
     tag_contacts,
 )
+from benchmarks.django_setup import configure_django
 from benchmarks.imports import (
     GOAL_UNDO_MS,
     SAMPLE,

@@ -19,7 +19,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from benchmarks.django_setup import start_django
+from benchmarks.django_setup import configure_django, sqlite_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_FILE = ROOT / "var" / "bench-vcards.sqlite3"
@@ -31,7 +31,7 @@ GOAL_PEAK_MB = 200
 
 
 def setup_django() -> None:
-    start_django(DB_FILE)
+    configure_django(sqlite_url(DB_FILE))
 
 
 def card(number: int) -> str:

@@ -24,7 +24,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from benchmarks.django_setup import start_django
+from benchmarks.django_setup import configure_django, sqlite_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_FILE = ROOT / "var" / "bench-workbooks.sqlite3"
@@ -101,14 +101,14 @@ def customers_workbook(rows: int = ROWS) -> bytes:
 
 
 def setup_django() -> None:
-    start_django(DB_FILE)
+    configure_django(sqlite_url(DB_FILE))
 
 
 def preview_memory(data: bytes) -> tuple[float, float]:
     """(MB before, peak MB) of a process like a server's: Django set up on the migrated
     database, every page's code loaded as after its first request; then the file read and
     checked once, as a preview request does, its result alive at the peak."""
-    start_django(DB_FILE, fresh=False, migrate=False)
+    configure_django(sqlite_url(DB_FILE, fresh=False), migrate=False)
     from django.urls import get_resolver
     from django.utils import translation
 
