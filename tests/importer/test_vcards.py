@@ -43,11 +43,16 @@ def cards(*bodies: str, version: str = "3.0") -> bytes:
     return text.replace("\n", "\r\n").encode()
 
 
+def start(org, data: bytes, *, by=None, target: str = "customers", file_name="kontakte.vcf"):
+    """The upload of `data` (in the language active), read: the run and the file."""
+    return services.start_import(
+        organization=org, target=target, file_name=file_name, data=data, by=by
+    )
+
+
 def import_file(org, data: bytes, *, language: str = "de", by=None, target: str = "customers"):
     with translation.override(language):
-        run, parsed = services.start_import(
-            organization=org, target=target, file_name="kontakte.vcf", data=data, by=by
-        )
+        run, parsed = start(org, data, by=by, target=target)
         result = services.commit(run, by=by)
     return run, parsed, result
 
@@ -68,13 +73,7 @@ def read_error(data: bytes, language: str = "en") -> str:
 
 def test_every_column_of_a_vcard_file_is_assigned_by_itself(acme):
     with translation.override("de"):
-        run, parsed = services.start_import(
-            organization=acme,
-            target="customers",
-            file_name="k.vcf",
-            data=sample("iphone-3.0.vcf"),
-            by=None,
-        )
+        run, parsed = start(acme, sample("iphone-3.0.vcf"))
     assert parsed.is_vcard
     assert all(run.mapping), dict(zip(parsed.headers, run.mapping, strict=True))
     assert "Firmenname" in parsed.headers
@@ -225,13 +224,7 @@ def test_a_file_of_groups_only_is_refused():
 
 def test_a_vcard_file_read_again_in_another_encoding_keeps_its_headers(acme):
     with translation.override("de"):
-        run, parsed = services.start_import(
-            organization=acme,
-            target="customers",
-            file_name="k.vcf",
-            data=sample("outlook-2.1.vcf"),
-            by=None,
-        )
+        run, parsed = start(acme, sample("outlook-2.1.vcf"))
         with pytest.raises(ImportFileError) as caught:
             services.change_reading(run, encoding="utf-8", delimiter=",")
         assert "UTF-8" in caught.value.message
@@ -281,13 +274,7 @@ def test_a_card_with_only_an_organisation_becomes_a_company(acme):
 def test_a_vcard_file_imported_twice_updates_nothing_twice_but_finds_the_duplicates(acme):
     import_file(acme, sample("google-3.0.vcf"))
     with translation.override("de"):
-        run, _parsed = services.start_import(
-            organization=acme,
-            target="customers",
-            file_name="k.vcf",
-            data=sample("google-3.0.vcf"),
-            by=None,
-        )
+        run, _parsed = start(acme, sample("google-3.0.vcf"))
         result = services.check(run)
     assert result.counts["new"] == 0
     assert Contact.objects.count() == 2
@@ -306,9 +293,7 @@ def test_a_vcard_file_is_recognised_by_its_content_not_its_name(acme):
     assert is_vcard(cards("N:Lange;Eva").decode().encode("utf-16"))
     assert not is_vcard(b"Firmenname;Vorname\nBEGIN:VCARD;x\n")
     with translation.override("de"):
-        run, parsed = services.start_import(
-            organization=acme, target="customers", file_name="liste.txt", data=data, by=None
-        )
+        run, parsed = start(acme, data, file_name="liste.txt")
     assert parsed.is_vcard
     assert services.parse(run).is_vcard
 
@@ -345,9 +330,7 @@ def test_the_columns_page_names_the_program_in_the_users_language(bob_client):
 def test_a_vcard_file_cannot_be_imported_as_products(acme):
     with translation.override("en"):
         with pytest.raises(ImportFileError) as caught:
-            services.start_import(
-                organization=acme, target="products", file_name="k.vcf", data=cards("N:A"), by=None
-            )
+            start(acme, cards("N:A"), target="products")
         assert "customers or suppliers" in caught.value.message
 
 
